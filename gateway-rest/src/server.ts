@@ -1,0 +1,226 @@
+// The REST gateway's HTTP server: JSON in, one AdminService call to the core, JSON out. It holds no business
+// rules; it only checks the shape of requests and translates them. Importing this module starts nothing.
+
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES, createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConnectError } from "@connectrpc/connect";
+import { createCoreClient } from "./core-client.ts";
+import type { CoreClient } from "./core-client.ts";
+import {
+  HTTP_OK,
+  badHttpRequest,
+  endpointNotFound,
+  incompleteBody,
+  fromCoreError,
+  internalError,
+  invalidRequest,
+  malformedJson,
+  methodNotAllowed,
+  payloadTooLarge,
+  unauthorized,
+  unsupportedMediaType,
+} from "./errors.ts";
+import type { HttpResult } from "./errors.ts";
+import { createRouter } from "./routes.ts";
+import { RequestValidationError } from "./validation.ts";
+
+export type RestGatewayOptions = {
+  port: number;
+  /** Interface to listen on; defaults to 127.0.0.1. */
+  host?: string;
+  /** Base URL of the core's gRPC endpoint, e.g. http://127.0.0.1:50051. */
+  coreUrl: string;
+  /** Largest accepted request body; longer bodies get 413. Defaults to 64 KiB. */
+  maxBodyBytes?: number;
+  /** Deadline of each core call. Defaults to 30 s. */
+  coreTimeoutMs?: number;
+  /** Receives one line per request; defaults to stdout. Never given bodies or credentials. */
+  log?: (line: string) => void;
+};
+
+export type RestGateway = {
+  /** Base URL the gateway listens on, e.g. http://127.0.0.1:8081. */
+  url: string;
+  /** Stops accepting connections, lets requests in flight finish (up to a few seconds), drops the core session. */
+  close(): Promise<void>;
+};
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_CORE_TIMEOUT_MS = 30_000;
+const CLOSE_GRACE_MS = 5_000;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
+  const host = options.host ?? "127.0.0.1";
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const core = createCoreClient({ coreUrl: options.coreUrl, timeoutMs: options.coreTimeoutMs ?? DEFAULT_CORE_TIMEOUT_MS });
+  const route = createRouter();
+
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    const path = (req.url ?? "/").split("?", 1)[0];
+    handle(req, res, requestId)
+      .catch((err: unknown) => {
+        process.stderr.write(`rest-gateway: unexpected failure on ${req.method} ${path}: ${describe(err)}\n`);
+        return internalError();
+      })
+      .then((result) => {
+        send(res, result, requestId);
+        const ms = (performance.now() - started).toFixed(1);
+        log(`${new Date().toISOString()} ${req.method} ${path.slice(0, 200)} ${result.status} ${ms}ms ${requestId}`);
+      });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<HttpResult> {
+    const [path, rawQuery = ""] = (req.url ?? "/").split(/\?(.*)/s, 2);
+    const match = route(req.method ?? "", path);
+    if (match.kind === "not-found") return endpointNotFound();
+    if (match.kind === "method-not-allowed") return methodNotAllowed(req.method ?? "", match.allow);
+
+    // Checking the credentials is the core's job; without any there is nothing to check.
+    const authorization = req.headers.authorization;
+    if (authorization === undefined || authorization.trim() === "") return unauthorized();
+
+    const raw = await readBody(req, maxBodyBytes);
+    if (raw === "too-large") return payloadTooLarge(maxBodyBytes);
+    if (raw === "aborted") return incompleteBody();
+    let body: unknown;
+    if (match.route.body && raw.length > 0) {
+      if (!isJsonContentType(req.headers["content-type"])) return unsupportedMediaType();
+      try {
+        body = JSON.parse(raw.toString("utf8"));
+      } catch {
+        return malformedJson();
+      }
+    }
+
+    // Abort the core call when the REST caller hangs up; nobody would read the answer.
+    const abort = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const call = {
+      signal: abort.signal,
+      headers: {
+        authorization,
+        "x-request-id": requestId,
+        "x-forwarded-for": forwardedFor(req),
+      },
+    };
+    try {
+      const json = await match.route.handle({
+        params: match.params,
+        query: new URLSearchParams(rawQuery),
+        body,
+        admin: core.admin,
+        call,
+      });
+      return { status: HTTP_OK, body: json };
+    } catch (err) {
+      if (err instanceof RequestValidationError) return invalidRequest(err, match.route.validation);
+      if (err instanceof ConnectError) return fromCoreError(err);
+      throw err;
+    }
+  }
+
+  // Requests Node's parser rejects (malformed, oversized headers, timeouts) still get the JSON envelope.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const result = badHttpRequest(err.code);
+    const payload = JSON.stringify(result.body);
+    socket.end(
+      `HTTP/1.1 ${result.status} ${STATUS_CODES[result.status]}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return { url: `http://${urlHost}:${address.port}`, close: () => closeServer(server, core) };
+}
+
+function send(res: ServerResponse, result: HttpResult, requestId: string): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload = JSON.stringify(result.body);
+  res.writeHead(result.status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(payload),
+    // Application details include secrets (appSecret); keep them out of shared caches.
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "x-request-id": requestId,
+    ...result.headers,
+  });
+  res.end(payload);
+}
+
+/**
+ * Reads the whole body, or stops at the limit. Past the limit the rest is discarded unread (the caller then
+ * answers 413 with `Connection: close`); the stream is not destroyed, so the answer still reaches the client.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large" | "aborted"> {
+  return new Promise((resolve) => {
+    if (Number(req.headers["content-length"] ?? 0) > limit) {
+      resolve("too-large");
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off("data", onData);
+      req.resume();
+      resolve("too-large");
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", () => resolve("aborted"));
+    req.once("aborted", () => resolve("aborted"));
+  });
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  const type = value.split(";", 1)[0].trim().toLowerCase();
+  return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers["x-request-id"];
+  return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+function forwardedFor(req: IncomingMessage): string {
+  const peer = req.socket.remoteAddress ?? "unknown";
+  const incoming = req.headers["x-forwarded-for"];
+  return typeof incoming === "string" && incoming.trim() !== "" ? `${incoming}, ${peer}` : peer;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+async function closeServer(server: ReturnType<typeof createServer>, core: CoreClient): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+  force.unref();
+  await closed;
+  clearTimeout(force);
+  core.close();
+}
