@@ -120,10 +120,10 @@ export function verifyPasswordHashSync(password: string | Uint8Array, mcf: strin
   return constantTimeEqual(computeTagSync(toBytes(password), h), h.tag);
 }
 
-/** Async {@link verifyPasswordHashSync}. */
-export function verifyPasswordHash(password: string | Uint8Array, mcf: string): Promise<boolean> {
+/** Async {@link verifyPasswordHashSync}; malformed hashes reject with INVALID_INPUT. */
+export async function verifyPasswordHash(password: string | Uint8Array, mcf: string): Promise<boolean> {
   const h = parseHash(mcf);
-  if (h.version !== 0x13) return Promise.resolve(verifyPasswordHashSync(password, mcf));
+  if (h.version !== 0x13) return verifyPasswordHashSync(password, mcf);
   return new Promise((resolve, reject) => {
     argon2(
       "argon2i",
