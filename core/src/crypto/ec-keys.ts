@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:cry
 import type { KeyObject } from "node:crypto";
 import { CryptoError } from "./errors.ts";
 
+/** Re-exported so callers can type key parameters without importing node:crypto. */
 export type { KeyObject };
 
 /** A P-256 key pair as node:crypto key objects (built once, reused on hot paths). */

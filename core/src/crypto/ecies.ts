@@ -15,11 +15,16 @@ export const ECIES_SHARED_INFO_1 = {
   APPLICATION_SCOPE_GENERIC: "/pa/generic/application",
   /** getEciesDecryptor with activationId. */
   ACTIVATION_SCOPE_GENERIC: "/pa/generic/activation",
+  /** startUpgrade (activation scope). */
   UPGRADE: "/pa/upgrade",
+  /** vaultUnlock v3 (activation scope). */
   VAULT_UNLOCK: "/pa/vault/unlock",
+  /** createToken v3 (activation scope). */
   CREATE_TOKEN: "/pa/token/create",
+  /** confirmRecoveryCode (activation scope). */
   CONFIRM_RECOVERY_CODE: "/pa/recovery/confirm",
 } as const;
+/** One of the {@link ECIES_SHARED_INFO_1} values. */
 export type EciesSharedInfo1 = (typeof ECIES_SHARED_INFO_1)[keyof typeof ECIES_SHARED_INFO_1];
 
 const SHARED_INFO_1_BYTES = new Map<string, Buffer>(

@@ -7,8 +7,7 @@ export type CryptoErrorKind =
   | "INVALID_KEY"
   | "INVALID_MAC"
   | "INVALID_INPUT"
-  | "DECRYPTION_FAILED"
-  | "UNSUPPORTED";
+  | "DECRYPTION_FAILED";
 
 /** The single error type thrown by `crypto/`; `kind` is what callers switch on. */
 export class CryptoError extends Error {

@@ -11,6 +11,7 @@ export const SIGNATURE_TYPES = [
   "POSSESSION_BIOMETRY",
   "POSSESSION_KNOWLEDGE_BIOMETRY",
 ] as const;
+/** A SOAP `SignatureType` value. */
 export type SignatureType = (typeof SIGNATURE_TYPES)[number];
 
 /** Decimal (2.x, 3.0 online, all offline) or Base64 (3.1+ online). */

@@ -8,6 +8,7 @@ export const OFFLINE_KEY_INDICATOR = {
   MASTER_SERVER_KEY: "0",
   PERSONALIZED_SERVER_KEY: "1",
 } as const;
+/** The key indicator character of an offline payload. */
 export type OfflineKeyIndicator = (typeof OFFLINE_KEY_INDICATOR)[keyof typeof OFFLINE_KEY_INDICATOR];
 
 /**

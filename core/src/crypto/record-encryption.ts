@@ -8,6 +8,7 @@ export const RECORD_ENCRYPTION_MODE = {
   NO_ENCRYPTION: 0,
   AES_HMAC: 1,
 } as const;
+/** A {@link RECORD_ENCRYPTION_MODE} value. */
 export type RecordEncryptionMode = (typeof RECORD_ENCRYPTION_MODE)[keyof typeof RECORD_ENCRYPTION_MODE];
 
 /**
