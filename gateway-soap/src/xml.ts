@@ -264,13 +264,14 @@ function toElement(
   const ns = prefix === "" ? (scope.get("") ?? "") : scope.get(prefix);
   if (ns === undefined) throw new XmlSyntaxError(`undeclared namespace prefix "${prefix}" on element <${qname}>`);
   const attributes: XmlAttribute[] = [];
+  const seen = new Set<string>();
   for (const [name, value] of plain) {
     const [aPrefix, aLocal] = splitQName(name);
     const aNs = aPrefix === "" ? "" : scope.get(aPrefix);
     if (aNs === undefined) throw new XmlSyntaxError(`undeclared namespace prefix "${aPrefix}" on attribute ${name}`);
-    if (attributes.some((a) => a.ns === aNs && a.local === aLocal)) {
-      throw new XmlSyntaxError(`attribute {${aNs}}${aLocal} is repeated on <${qname}>`);
-    }
+    const key = `{${aNs}}${aLocal}`;
+    if (seen.has(key)) throw new XmlSyntaxError(`attribute ${key} is repeated on <${qname}>`);
+    seen.add(key);
     attributes.push({ ns: aNs, local: aLocal, value });
   }
   const children: XmlNode[] = [];
