@@ -187,6 +187,21 @@ describe("POST /powerauth-java-server/soap", () => {
     expect(faultOf(anonymous).faultcode).toBe("SOAP-ENV:Client");
   });
 
+  it("accepts the envelope a Spring-WS client with WSS4J sends (wsu:Id, Nonce, Created, mustUnderstand)", async () => {
+    const wsu = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+    const body =
+      `<SOAP-ENV:Envelope xmlns:SOAP-ENV="${ENV}"><SOAP-ENV:Header>` +
+      `<wsse:Security xmlns:wsse="${WSSE_NS}" xmlns:wsu="${wsu}" SOAP-ENV:mustUnderstand="1">` +
+      `<wsse:UsernameToken wsu:Id="UsernameToken-4f1c"><wsse:Username>client-token</wsse:Username>` +
+      `<wsse:Password Type="${PASSWORD_TEXT}">client-secret</wsse:Password>` +
+      `<wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">bm9uY2U=</wsse:Nonce>` +
+      `<wsu:Created>2024-01-01T00:00:00.000Z</wsu:Created></wsse:UsernameToken></wsse:Security></SOAP-ENV:Header>` +
+      `<SOAP-ENV:Body><ns2:GetApplicationListRequest xmlns:ns2="${V3}"/></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+    const reply = await post(body);
+    expect(reply.status).toBe(200);
+    expect(payloadOf(reply).local).toBe("GetApplicationListResponse");
+  });
+
   it("rejects a PasswordDigest token with a Client fault, without calling the core", async () => {
     const before = core.calls.length;
     const reply = await post(envelope("<v3:GetSystemStatusRequest/>", usernameToken("u", "ZGlnZXN0", PASSWORD_DIGEST)));
