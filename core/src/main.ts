@@ -1,0 +1,23 @@
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startServer } from "./server.ts";
+
+/** Process entry point: configuration from the environment, graceful stop on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const log = createLogger("core");
+  const config = loadConfig();
+  const core = await startServer({ config, log, accessLog: process.env.POWERAUTH_ACCESS_LOG !== "false" });
+  const stop = async (signal: string) => {
+    log.info("stopping", { signal });
+    await core.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`core failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { MikroORM } from "@mikro-orm/core";
+import type { IsolationLevel } from "@mikro-orm/core";
+import { Migrator } from "@mikro-orm/migrations";
+import { PgliteDriver } from "@mikro-orm/pglite";
+import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import type { EntityManager } from "@mikro-orm/sql";
+import { AdminUser } from "./admin-user.entity.ts";
+import { Application, ApplicationConfig, ApplicationVersion, MasterKeypair } from "./application.entity.ts";
+import { Integration } from "./integration.entity.ts";
+import { migrationsList } from "./migrations/index.ts";
+
+/** The unit of work a domain function runs in: one forked EntityManager inside one transaction. */
+export type Tx = EntityManager;
+
+export interface DbOptions {
+  /** `postgres://…` to use PostgreSQL; when absent the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** Directory of the embedded database; in memory when absent. */
+  pgliteDir?: string;
+  /** Log SQL statements (never in production: they may carry secrets). */
+  debug?: boolean;
+  /** Connection pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export interface Db {
+  /** Runs `work` in one transaction on a fresh EntityManager; commits on success, rolls back on throw. */
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: { isolationLevel?: IsolationLevel }): Promise<T>;
+  /** Runs `work` on a fresh EntityManager without an explicit transaction (reads). */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Which database engine is behind this handle. */
+  readonly engine: "postgresql" | "pglite";
+  /** A cheap round trip, for health checks. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const entities = [Application, ApplicationVersion, MasterKeypair, ApplicationConfig, Integration, AdminUser];
+
+/** The one composition root of persistence: opens the database and runs pending migrations. */
+export async function initOrm(options: DbOptions = {}): Promise<Db> {
+  const common = {
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    debug: options.debug ?? false,
+    allowGlobalContext: false,
+    ensureDatabase: false,
+  };
+  const orm = options.databaseUrl
+    ? await MikroORM.init({
+        ...common,
+        driver: PostgreSqlDriver,
+        clientUrl: options.databaseUrl,
+        pool: { min: 0, max: options.poolSize ?? 20 },
+      })
+    : await MikroORM.init({ ...common, driver: PgliteDriver, dbName: options.pgliteDir ?? "memory://" });
+  await orm.migrator.up();
+  const rootEm = orm.em as EntityManager;
+  return {
+    engine: options.databaseUrl ? "postgresql" : "pglite",
+    transaction: (work, txOptions) => rootEm.fork().transactional((tx) => work(tx), txOptions),
+    read: (work) => work(rootEm.fork()),
+    async ping() {
+      try {
+        await rootEm.fork().getConnection().execute("select 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => orm.close(true),
+  };
+}

@@ -1,0 +1,19 @@
+import type { Tx } from "./db.ts";
+import { Integration } from "./integration.entity.ts";
+import { AdminUser } from "./admin-user.entity.ts";
+
+export function listIntegrations(tx: Tx) {
+  return tx.find(Integration, {}, { orderBy: { timestampCreated: "asc", id: "asc" } });
+}
+
+export function findIntegrationById(tx: Tx, id: string) {
+  return tx.findOne(Integration, { id });
+}
+
+export function findIntegrationByClientToken(tx: Tx, clientToken: string) {
+  return tx.findOne(Integration, { clientToken }, { populate: ["clientSecretHash"] });
+}
+
+export function findAdminUserByUsername(tx: Tx, username: string) {
+  return tx.findOne(AdminUser, { username }, { populate: ["passwordHash"] });
+}

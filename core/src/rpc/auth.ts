@@ -1,0 +1,39 @@
+import type { Interceptor } from "@connectrpc/connect";
+import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
+import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { authenticateAdmin } from "../domain/admin-users.ts";
+import { AuthenticationError } from "../domain/errors.ts";
+import { authenticateIntegration } from "../domain/integrations.ts";
+import type { Deps } from "./deps.ts";
+
+const powerAuthServices = new Set([PowerAuthServiceV3.typeName, PowerAuthServiceV2.typeName]);
+
+/**
+ * Access control, decided here and nowhere else: the admin API always needs an admin user; the PowerAuth
+ * services need integration credentials when restricted access is on. Both arrive as HTTP Basic in the
+ * `authorization` metadata (the SOAP gateway turns a WS-Security UsernameToken into it). Health and
+ * reflection stay open so that orchestration and grpcurl work.
+ */
+export function accessControl(deps: Deps): Interceptor {
+  return (next) => async (request) => {
+    const serviceName = request.service.typeName;
+    if (serviceName === AdminService.typeName) {
+      const credentials = parseBasic(request.header.get("authorization"));
+      await authenticateAdmin(deps.db, credentials.username, credentials.password);
+    } else if (deps.config.restrictAccess && powerAuthServices.has(serviceName)) {
+      const credentials = parseBasic(request.header.get("authorization"));
+      await authenticateIntegration(deps.db, credentials.username, credentials.password);
+    }
+    return next(request);
+  };
+}
+
+export function parseBasic(header: string | null): { username: string; password: string } {
+  const match = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+  if (!match) throw new AuthenticationError("Missing HTTP Basic credentials");
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const separator = decoded.indexOf(":");
+  if (separator <= 0) throw new AuthenticationError("Malformed HTTP Basic credentials");
+  return { username: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
+}

@@ -1,0 +1,12 @@
+import type { CoreConfig } from "../config.ts";
+import type { BuildInfo } from "../domain/system-status.ts";
+import type { Logger } from "../logger.ts";
+import type { Db } from "../persistence/db.ts";
+
+/** What every RPC group needs, passed explicitly (no globals), so tests can build it with their own database. */
+export interface Deps {
+  db: Db;
+  config: CoreConfig;
+  log: Logger;
+  build: BuildInfo;
+}

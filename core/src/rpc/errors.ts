@@ -1,0 +1,77 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { create } from "@bufbuild/protobuf";
+import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { AdminErrorDetailSchema } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { AdminError, AuthenticationError, ServiceError } from "../domain/errors.ts";
+import { DuplicateApplicationError } from "../domain/applications.ts";
+import type { Logger } from "../logger.ts";
+
+/** HTTP status of each admin error code lives in the REST gateway; here only the gRPC code is chosen. */
+const adminCodes = {
+  ERROR_REQUEST: Code.InvalidArgument,
+  ERROR_ADMIN: Code.FailedPrecondition,
+  ERROR_NOT_FOUND: Code.NotFound,
+  ERROR_GENERIC: Code.Internal,
+} as const;
+
+/**
+ * The single mapping from anything a handler throws to what the caller sees. Domain errors keep their code
+ * and message; anything unexpected is logged with its cause and reaches the caller only as ERR0000, so no
+ * stack, SQL or secret ever leaves the process.
+ */
+export function toConnectError(error: unknown, log: Logger, context: string): ConnectError {
+  if (error instanceof ConnectError) return error;
+  if (error instanceof ServiceError) return serviceError(error);
+  if (error instanceof AdminError) {
+    const detail = create(AdminErrorDetailSchema, {
+      code: error.code,
+      message: error.message,
+      violations: error.violations.map((violation) => ({ fieldName: violation.fieldName, hint: violation.hint })),
+    });
+    return new ConnectError(error.message, adminCodes[error.code], undefined, [{ desc: AdminErrorDetailSchema, value: detail }]);
+  }
+  if (error instanceof DuplicateApplicationError) {
+    return toConnectError(new AdminError("ERROR_ADMIN", error.message), log, context);
+  }
+  if (error instanceof AuthenticationError) return new ConnectError(error.message, Code.Unauthenticated);
+  log.error(`${context} failed unexpectedly`, error);
+  return serviceError(new ServiceError("ERR0000", { cause: error }));
+}
+
+/** ERR0024 for a request that is malformed before it reaches the domain. */
+export function invalidRequest(reason: string): ServiceError {
+  return new ServiceError("ERR0024", { cause: new Error(reason) });
+}
+
+function serviceError(error: ServiceError): ConnectError {
+  const detail = create(ErrorDetailSchema, {
+    code: error.code,
+    message: error.message,
+    localizedMessage: error.message,
+    currentRecoveryPukIndex: error.currentRecoveryPukIndex === undefined ? undefined : BigInt(error.currentRecoveryPukIndex),
+  });
+  return new ConnectError(error.message, serviceErrorStatus(error.code), undefined, [{ desc: ErrorDetailSchema, value: detail }]);
+}
+
+/** gRPC status for internal callers; SOAP/REST clients rely on the ERRxxxx detail instead. */
+function serviceErrorStatus(code: ServiceError["code"]): Code {
+  switch (code) {
+    case "ERR0000":
+    case "ERR0003":
+    case "ERR0004":
+    case "ERR0020":
+    case "ERR0022":
+    case "ERR0023":
+      return Code.Internal;
+    case "ERR0009":
+    case "ERR0015":
+    case "ERR0016":
+    case "ERR0027":
+      return Code.NotFound;
+    case "ERR0007":
+    case "ERR0008":
+      return Code.FailedPrecondition;
+    default:
+      return Code.InvalidArgument;
+  }
+}

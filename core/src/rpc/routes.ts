@@ -1,0 +1,29 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
+import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { adminHandlers } from "./admin.ts";
+import { applicationHandlers } from "./applications.ts";
+import type { Deps } from "./deps.ts";
+import { registerHealth } from "./health.ts";
+import { integrationHandlers } from "./integrations.ts";
+import { registerReflection } from "./reflection.ts";
+import { systemHandlers } from "./system.ts";
+
+/** Services the core answers; an RPC without a handler here answers UNIMPLEMENTED (never a fake success). */
+export const services = [PowerAuthServiceV3, PowerAuthServiceV2, AdminService];
+
+/** Lists the RPC groups; each group file maps proto ⇄ domain for its methods. */
+export function routes(deps: Deps) {
+  return (router: ConnectRouter) => {
+    router.service(PowerAuthServiceV3, {
+      ...systemHandlers(deps),
+      ...applicationHandlers(deps),
+      ...integrationHandlers(deps),
+    });
+    router.service(PowerAuthServiceV2, {});
+    router.service(AdminService, adminHandlers(deps));
+    registerHealth(router, deps, services.map((service) => service.typeName));
+    registerReflection(router, services);
+  };
+}
