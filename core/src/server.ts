@@ -97,9 +97,13 @@ function routeConnection(socket: net.Socket, h1: http.Server, h2: http2.Http2Ser
     socket.pause();
     socket.unshift(first);
     const prefix = first.subarray(0, Math.min(first.length, HTTP2_PREFACE.length));
-    const server: net.Server = prefix.equals(HTTP2_PREFACE.subarray(0, prefix.length)) ? h2 : h1;
-    // Node's HTTP/2 session picks up the unshifted bytes itself; resuming here would hand them to nobody.
-    server.emit("connection", socket);
+    if (prefix.equals(HTTP2_PREFACE.subarray(0, prefix.length))) {
+      // The HTTP/2 session reads the unshifted bytes from the socket itself; resuming would drop them.
+      h2.emit("connection", socket);
+    } else {
+      h1.emit("connection", socket);
+      socket.resume();
+    }
   });
   socket.on("error", () => socket.destroy());
 }
