@@ -35,6 +35,7 @@ export const serviceErrorMessages = {
   ERR0027: "Recovery code was not found.",
   ERR0028: "Invalid recovery code.",
   ERR0029: "Recovery code configuration is missing or incomplete.",
+  ERR0043: "Duplicate application or application version.",
 } as const;
 
 export type ServiceErrorCode = keyof typeof serviceErrorMessages;
@@ -71,6 +72,7 @@ export const ServiceErrors = {
   RECOVERY_CODE_NOT_FOUND: "ERR0027",
   INVALID_RECOVERY_CODE: "ERR0028",
   INVALID_RECOVERY_CONFIGURATION: "ERR0029",
+  DUPLICATE_APPLICATION: "ERR0043",
 } as const satisfies Record<string, ServiceErrorCode>;
 
 /** A business error of the PowerAuth service API (v3/v2): becomes a SOAP fault / Connect error with ERRxxxx. */

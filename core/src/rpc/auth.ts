@@ -8,6 +8,14 @@ import { authenticateIntegration } from "../domain/integrations.ts";
 import type { Deps } from "./deps.ts";
 
 const powerAuthServices = new Set([PowerAuthServiceV3.typeName, PowerAuthServiceV2.typeName]);
+/** Managing integrations is also open to admin users, so an operator can create the first integration. */
+const integrationManagement = new Set(
+  [
+    PowerAuthServiceV3.method.createIntegration,
+    PowerAuthServiceV3.method.getIntegrationList,
+    PowerAuthServiceV3.method.removeIntegration,
+  ].map((method) => `${PowerAuthServiceV3.typeName}/${method.name}`),
+);
 
 /**
  * Access control, decided here and nowhere else: the admin API always needs an admin user; the PowerAuth
@@ -23,10 +31,23 @@ export function accessControl(deps: Deps): Interceptor {
       await authenticateAdmin(deps.db, credentials.username, credentials.password);
     } else if (deps.config.restrictAccess && powerAuthServices.has(serviceName)) {
       const credentials = parseBasic(request.header.get("authorization"));
-      await authenticateIntegration(deps.db, credentials.username, credentials.password);
+      if (integrationManagement.has(`${serviceName}/${request.method.name}`)) {
+        await authenticateIntegrationOrAdmin(deps, credentials.username, credentials.password);
+      } else {
+        await authenticateIntegration(deps.db, credentials.username, credentials.password);
+      }
     }
     return next(request);
   };
+}
+
+async function authenticateIntegrationOrAdmin(deps: Deps, username: string, password: string): Promise<void> {
+  try {
+    await authenticateIntegration(deps.db, username, password);
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    await authenticateAdmin(deps.db, username, password);
+  }
 }
 
 export function parseBasic(header: string | null): { username: string; password: string } {

@@ -1,8 +1,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { AdminErrorDetailSchema } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
-import { AdminError, AuthenticationError, ServiceError } from "../domain/errors.ts";
+import { AdminErrorDetailSchema, AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { AdminError, AuthenticationError, ServiceError, ServiceErrors } from "../domain/errors.ts";
 import { DuplicateApplicationError } from "../domain/applications.ts";
 import type { Logger } from "../logger.ts";
 
@@ -31,7 +31,11 @@ export function toConnectError(error: unknown, log: Logger, context: string): Co
     return new ConnectError(error.message, adminCodes[error.code], undefined, [{ desc: AdminErrorDetailSchema, value: detail }]);
   }
   if (error instanceof DuplicateApplicationError) {
-    return toConnectError(new AdminError("ERROR_ADMIN", error.message), log, context);
+    // The admin API reports it in its own envelope; the PowerAuth services with the reference's later code.
+    const surfaceError = context.startsWith(`${AdminService.typeName}/`)
+      ? new AdminError("ERROR_ADMIN", error.message)
+      : new ServiceError(ServiceErrors.DUPLICATE_APPLICATION);
+    return toConnectError(surfaceError, log, context);
   }
   if (error instanceof AuthenticationError) return new ConnectError(error.message, Code.Unauthenticated);
   log.error(`${context} failed unexpectedly`, error);
@@ -71,6 +75,8 @@ function serviceErrorStatus(code: ServiceError["code"]): Code {
     case "ERR0007":
     case "ERR0008":
       return Code.FailedPrecondition;
+    case "ERR0043":
+      return Code.AlreadyExists;
     default:
       return Code.InvalidArgument;
   }
