@@ -451,7 +451,7 @@ class Checker {
 
 async function main(): Promise<void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
-  const xsdDir = process.env.POWERAUTH_XSD_DIR ?? `${root}../shared/reference/xsd`;
+  const xsdDir = process.env.POWERAUTH_XSD_DIR ?? `${root}gateway-soap/xsd/reference`;
   const v3 = parseXsd(`${xsdDir}/PowerAuth-3.0.xsd`);
   const v31 = parseXsd(`${xsdDir}/PowerAuth-3.1-additions-0.23.3.xsd`);
   const v2 = parseXsd(`${xsdDir}/PowerAuth-2.0.xsd`);

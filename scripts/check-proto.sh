@@ -9,7 +9,7 @@
 # Environment:
 #   BREAKING_AGAINST   buf input to compare against (default: '<git dir>#branch=main'); "skip" skips step 3
 #   POWERAUTH_XSD_DIR  directory with PowerAuth-3.0.xsd, PowerAuth-3.1-additions-0.23.3.xsd, PowerAuth-2.0.xsd
-#                      (default: ../shared/reference/xsd relative to the repo root)
+#                      (default: gateway-soap/xsd/reference, the original schemas kept in the repo)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
