@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Health, HealthCheckResponse_ServingStatus } from "@powerauth/proto/grpc/health/v1/health_pb.js";
 import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcWebTransport } from "@connectrpc/connect-node";
 import { decodeMobileSdkConfig } from "../core/src/domain/mobile-sdk-config.ts";
 import { GrpcJsClient, GrpcStatus } from "./support/grpc-js-client.ts";
 import type { GrpcJsError } from "./support/grpc-js-client.ts";
@@ -55,6 +57,13 @@ describe("core over gRPC, gRPC-Web and Connect on one port", () => {
     for (let n = 0; n <= 29; n++) expect(codes).toContain(`ERR${String(n).padStart(4, "0")}`);
     expect(errors.find((error) => error.code === "ERR0009")?.value).toBe("Activation with given activation ID was not found.");
     expect(errors.find((error) => error.code === "ERR0024")?.value).toBe("Invalid request received.");
+  });
+
+  it("answers the same port in gRPC-Web over HTTP/1.1", async () => {
+    const client = createClient(PowerAuthService, createGrpcWebTransport({ baseUrl: stack.coreUrl, httpVersion: "1.1" }));
+    const app = await client.createApplication({ applicationName: "e2e-grpc-web" });
+    const detail = await client.getApplicationDetail({ applicationId: app.applicationId });
+    expect(detail.applicationName).toBe("e2e-grpc-web");
   });
 
   it("serves gRPC health checking", async () => {

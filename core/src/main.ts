@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  // Announced only once the signal handlers are in place: launchers stop us as soon as they read this line.
+  log.info("core listening", { url: core.url, database: core.db.engine, restrictAccess: config.restrictAccess });
 }
 
 main().catch((error: unknown) => {

@@ -75,7 +75,6 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
   });
   const port = (listener.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}`;
-  log.info("core listening", { url, database: db.engine, restrictAccess: config.restrictAccess });
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -12,7 +12,6 @@ async function main(): Promise<void> {
   const coreUrl = parseUrl(process.env.CORE_URL ?? "http://127.0.0.1:50051");
 
   const gateway = await startRestGateway({ port, host, coreUrl });
-  process.stdout.write(`REST gateway listening on ${gateway.url} (core: ${coreUrl})\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -31,6 +30,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+  // Announced only once the signal handlers are in place: launchers stop us as soon as they read this line.
+  process.stdout.write(`REST gateway listening on ${gateway.url} (core: ${coreUrl})\n`);
 }
 
 main().catch((err: unknown) => {

@@ -8,7 +8,6 @@ async function main(): Promise<void> {
     host: process.env.SOAP_HOST || "127.0.0.1",
     coreUrl: process.env.CORE_URL || "http://127.0.0.1:50051",
   });
-  process.stdout.write(`SOAP gateway listening on ${gateway.url} (WSDL: ${gateway.url}/serviceV3.wsdl, ${gateway.url}/serviceV2.wsdl)\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -21,6 +20,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+  // Announced only once the signal handlers are in place: launchers stop us as soon as they read this line.
+  process.stdout.write(`SOAP gateway listening on ${gateway.url} (WSDL: ${gateway.url}/serviceV3.wsdl, ${gateway.url}/serviceV2.wsdl)\n`);
 }
 
 function portFrom(value: string | undefined, fallback: number): number {
