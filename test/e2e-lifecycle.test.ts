@@ -4,7 +4,6 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { callSoap } from "./support/soap-client.ts";
 import { startStack } from "./support/stack.ts";
-import { testDatabaseServerUrl } from "./support/database.ts";
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -20,24 +19,22 @@ describe("process lifecycle", () => {
     await stack.stop();
   });
 
-  it.skipIf(testDatabaseServerUrl() !== undefined)(
-    "keeps data in the embedded database directory across restarts (migrations run once)",
-    async () => {
-      const directory = await mkdtemp(path.join(tmpdir(), "pa-pglite-"));
-      directories.push(directory);
-      const first = await startStack({ PGLITE_DIR: directory });
-      await callSoap(first.soapUrl, "v3", "CreateApplication", { applicationName: "survives-restart" });
-      await first.stop();
+  // The embedded database is what `npm start` uses, so this runs on PGlite in both CI passes.
+  it("keeps data in the embedded database directory across restarts (migrations run once)", async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), "pa-pglite-"));
+    directories.push(directory);
+    const first = await startStack({ PGLITE_DIR: directory }, { embeddedDatabase: true });
+    await callSoap(first.soapUrl, "v3", "CreateApplication", { applicationName: "survives-restart" });
+    await first.stop();
 
-      const second = await startStack({ PGLITE_DIR: directory });
-      try {
-        const list = await callSoap(second.soapUrl, "v3", "GetApplicationList");
-        expect((list.payload.applications as { applicationName: string }[]).map((app) => app.applicationName)).toEqual([
-          "survives-restart",
-        ]);
-      } finally {
-        await second.stop();
-      }
-    },
-  );
+    const second = await startStack({ PGLITE_DIR: directory }, { embeddedDatabase: true });
+    try {
+      const list = await callSoap(second.soapUrl, "v3", "GetApplicationList");
+      expect((list.payload.applications as { applicationName: string }[]).map((app) => app.applicationName)).toEqual([
+        "survives-restart",
+      ]);
+    } finally {
+      await second.stop();
+    }
+  });
 });

@@ -18,8 +18,8 @@ export interface Stack {
  * gateways reaching the core over gRPC. The database is in-memory PGlite, or a fresh PostgreSQL database
  * when TEST_DATABASE_URL is set.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
-  const database = await createScratchDatabase();
+export async function startStack(env: Record<string, string> = {}, options: { embeddedDatabase?: boolean } = {}): Promise<Stack> {
+  const database = options.embeddedDatabase ? { url: undefined, drop: async () => {} } : await createScratchDatabase();
   const coreEnv = { CORE_PORT: "0", POWERAUTH_ACCESS_LOG: "false", ...(database.url ? { DATABASE_URL: database.url } : {}), ...env };
   const core = await startProcess({ name: "core", script: "core/src/main.ts", env: coreEnv, urlPattern: LISTENING.core });
   const gatewayEnv = { CORE_URL: core.url, SOAP_PORT: "0", REST_PORT: "0" };
