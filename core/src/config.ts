@@ -19,6 +19,25 @@ export interface CoreConfig {
   applicationName: string;
   applicationDisplayName: string;
   applicationEnvironment: string;
+  /** How long a CREATED/OTP_USED activation waits for its key exchange and commit (reference 0.22: 2 minutes). */
+  activationValidityMs: number;
+  /** Failed non-possession signatures an activation tolerates before it is BLOCKED, when InitActivation sets none. */
+  signatureMaxFailedAttempts: number;
+  /** How many counter steps ahead of the stored counter a signature may be computed (reference: 20). */
+  signatureValidationLookahead: number;
+  /** How old a token digest timestamp may be before ValidateToken refuses it (reference: 2 hours). */
+  tokenTimestampValidityMs: number;
+  /** Whether VaultUnlock also accepts POSSESSION_BIOMETRY signatures (reference default: only POSSESSION_KNOWLEDGE). */
+  secureVaultBiometricAuthentication: boolean;
+  /**
+   * ECIES envelope of GetEciesDecryptor (POWERAUTH_ECIES_DECRYPTOR_VERSION): the intermediate server's crypto
+   * library checks the exact key length, so this must match the integration in front of the core.
+   * "3.0" (default, a 0.22 integration library): 32-byte secretKey, the intermediate uses a zero IV.
+   * "3.1" (a 0.23+ library): 48-byte secretKey, the last 16 bytes derive the IV from the request nonce.
+   */
+  eciesDecryptorVersion: "3.0" | "3.1";
+  /** Period of the job that removes abandoned CREATED/OTP_USED activations past their expiry; 0 turns it off. */
+  activationExpiryJobIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +58,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     applicationName: env.POWERAUTH_APPLICATION_NAME || "powerauth-server",
     applicationDisplayName: env.POWERAUTH_APPLICATION_DISPLAY_NAME || "PowerAuth Server",
     applicationEnvironment: env.POWERAUTH_APPLICATION_ENVIRONMENT || "",
+    activationValidityMs: parseInteger(env.POWERAUTH_ACTIVATION_VALIDITY_MS, 120_000, "POWERAUTH_ACTIVATION_VALIDITY_MS", 1),
+    signatureMaxFailedAttempts: parseInteger(env.POWERAUTH_SIGNATURE_MAX_FAILED_ATTEMPTS, 5, "POWERAUTH_SIGNATURE_MAX_FAILED_ATTEMPTS", 1),
+    signatureValidationLookahead: parseInteger(
+      env.POWERAUTH_SIGNATURE_VALIDATION_LOOKAHEAD,
+      20,
+      "POWERAUTH_SIGNATURE_VALIDATION_LOOKAHEAD",
+      1,
+      64,
+    ),
+    tokenTimestampValidityMs: parseInteger(env.POWERAUTH_TOKEN_TIMESTAMP_VALIDITY_MS, 7_200_000, "POWERAUTH_TOKEN_TIMESTAMP_VALIDITY_MS", 1),
+    secureVaultBiometricAuthentication: parseBoolean(
+      env.POWERAUTH_SECURE_VAULT_ENABLE_BIOMETRIC_AUTHENTICATION,
+      false,
+      "POWERAUTH_SECURE_VAULT_ENABLE_BIOMETRIC_AUTHENTICATION",
+    ),
+    eciesDecryptorVersion: parseEciesVersion(env.POWERAUTH_ECIES_DECRYPTOR_VERSION),
+    activationExpiryJobIntervalMs: parseInteger(
+      env.POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS,
+      5_000,
+      "POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS",
+      0,
+    ),
   };
 }
 
@@ -49,6 +90,21 @@ export function parsePort(value: string | undefined, fallback: number, name: str
     throw new ConfigError(`${name} must be a port number 0-65535, got "${value}"`);
   }
   return port;
+}
+
+function parseInteger(value: string | undefined, fallback: number, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer ${min}-${max}, got "${value}"`);
+  }
+  return n;
+}
+
+function parseEciesVersion(value: string | undefined): "3.0" | "3.1" {
+  if (value === undefined || value === "" || value === "3.0") return "3.0";
+  if (value === "3.1") return "3.1";
+  throw new ConfigError(`POWERAUTH_ECIES_DECRYPTOR_VERSION must be 3.0 or 3.1, got "${value}"`);
 }
 
 function parseBoolean(value: string | undefined, fallback: boolean, name: string): boolean {

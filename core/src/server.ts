@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { CoreConfig } from "./config.ts";
+import { expireAbandonedActivations } from "./domain/activations/activation-expiry.ts";
 import { ensureInitialAdmin } from "./domain/admin-users.ts";
 import type { BuildInfo } from "./domain/system-status.ts";
 import { createLogger } from "./logger.ts";
@@ -55,6 +56,10 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     });
   }
   const deps: Deps = { db, config, log, build: readBuildInfo() };
+  const expiryJob = startPeriodicJob("activation expiry", config.activationExpiryJobIntervalMs, log, async () => {
+    const removed = await expireAbandonedActivations(db);
+    if (removed > 0) log.info("expired abandoned activations", { removed });
+  });
   const handler = connectNodeAdapter({
     routes: routes(deps),
     interceptors: [errorBoundary(log, options.accessLog ?? true), accessControl(deps)],
@@ -84,10 +89,39 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
         for (const session of sessions) session.close();
         h1.closeIdleConnections();
       });
+      await expiryJob.stop();
       if (ownsDb) await db.close();
       log.info("core stopped");
     })());
   return { url, port, db, close };
+}
+
+/**
+ * Runs `work` every `intervalMs` (0 = never) until stopped. Runs never overlap (the next one is scheduled when
+ * the previous one ends), a failing run is logged and the next one still happens, and `stop` waits for a run
+ * in progress so the database is not closed under it. The timer does not keep the process alive.
+ */
+function startPeriodicJob(name: string, intervalMs: number, log: Logger, work: () => Promise<void>): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = intervalMs <= 0;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = work()
+        .catch((error: unknown) => log.error(`${name} job failed`, error))
+        .finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 /** Hands a new connection to the HTTP/2 or the HTTP/1.1 server depending on its first bytes. */

@@ -4,10 +4,14 @@ import { Migrator } from "@mikro-orm/migrations";
 import { PgliteDriver } from "@mikro-orm/pglite";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import type { EntityManager } from "@mikro-orm/sql";
+import { Activation, ActivationHistory } from "./activation.entity.ts";
 import { AdminUser } from "./admin-user.entity.ts";
 import { Application, ApplicationConfig, ApplicationVersion, MasterKeypair } from "./application.entity.ts";
+import { ApplicationCallback, ApplicationCallbackEvent } from "./callback.entity.ts";
 import { Integration } from "./integration.entity.ts";
 import { migrationsList } from "./migrations/index.ts";
+import { SignatureAudit } from "./signature-audit.entity.ts";
+import { Token } from "./token.entity.ts";
 
 /** The unit of work a domain function runs in: one forked EntityManager inside one transaction. */
 export type Tx = EntityManager;
@@ -35,7 +39,20 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export const entities = [Application, ApplicationVersion, MasterKeypair, ApplicationConfig, Integration, AdminUser];
+export const entities = [
+  Application,
+  ApplicationVersion,
+  MasterKeypair,
+  ApplicationConfig,
+  Integration,
+  AdminUser,
+  Activation,
+  ActivationHistory,
+  SignatureAudit,
+  Token,
+  ApplicationCallback,
+  ApplicationCallbackEvent,
+];
 
 /** The one composition root of persistence: opens the database and runs pending migrations. */
 export async function initOrm(options: DbOptions = {}): Promise<Db> {

@@ -2,6 +2,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { activationHandlers } from "./activations.ts";
 import { adminHandlers } from "./admin.ts";
 import { applicationHandlers } from "./applications.ts";
 import type { Deps } from "./deps.ts";
@@ -20,6 +21,7 @@ export function routes(deps: Deps) {
       ...systemHandlers(deps),
       ...applicationHandlers(deps),
       ...integrationHandlers(deps),
+      ...activationHandlers(deps),
     });
     router.service(PowerAuthServiceV2, {});
     router.service(AdminService, adminHandlers(deps));

@@ -1,4 +1,8 @@
 import { Migration0001Initial } from "./0001-initial.ts";
+import { Migration0002Activations } from "./0002-activations.ts";
 
 /** Every migration in order. New ones are appended, never edited once released. */
-export const migrationsList = [{ name: "0001-initial", class: Migration0001Initial }];
+export const migrationsList = [
+  { name: "0001-initial", class: Migration0001Initial },
+  { name: "0002-activations", class: Migration0002Activations },
+];

@@ -1,0 +1,171 @@
+import { decodeBase64, encodeBase64 } from "../../crypto/bytes.ts";
+import { validateActivationCode } from "../../crypto/activation-code.ts";
+import { encodePublicKey, parsePublicKey } from "../../crypto/ec-keys.ts";
+import type { KeyObject } from "../../crypto/ec-keys.ts";
+import { ECIES_SHARED_INFO_1 } from "../../crypto/ecies.ts";
+import type { EciesContext, EciesRequest } from "../../crypto/ecies.ts";
+import { generateCounterData } from "../../crypto/hash-counter.ts";
+import type { Db, Tx } from "../../persistence/db.ts";
+import type { Activation } from "../../persistence/activation.entity.ts";
+import { findCreatedActivationByCode, lockActivation } from "../../persistence/activation.repository.ts";
+import { openApplicationScopeRequest, parseJsonObject, sealJsonResponse } from "../e2ee/ecies-requests.ts";
+import { ServiceError, ServiceErrors } from "../errors.ts";
+import type { ServiceSettings } from "../service-settings.ts";
+import { ErrorAfterCommit, transactionKeepingState } from "../transactions.ts";
+import { ActivationStatus } from "./activation-status.ts";
+import { expireIfPending } from "./activation-expiry.ts";
+import { findSupportedVersion, loadMasterKeyPair } from "./application-keys.ts";
+import { createActivationRecord } from "./init-activation.ts";
+import type { InitActivationInput } from "./init-activation.ts";
+import { changeActivationStatus } from "./status-change.ts";
+
+/** Protocol version stored for activations created by the 3.x key exchange. */
+const ACTIVATION_VERSION_3 = 3;
+
+/** The encrypted layer-2 answer of a key exchange. */
+export interface KeyExchangeResult {
+  activationId: string;
+  userId: string;
+  encryptedData: Buffer;
+  mac: Buffer;
+}
+
+interface Layer2Request {
+  devicePublicKey: unknown;
+  activationName: string | null;
+  extras: string | null;
+  platform: string | null;
+  deviceInfo: string | null;
+}
+
+/**
+ * Key exchange with an activation code (PrepareActivation): decrypts the device's layer-2 request with the
+ * master key, binds the device public key to the CREATED activation the code names, and answers with the
+ * server public key and the initial counter data, encrypted under the same ECIES context. The activation
+ * moves to OTP_USED and waits for CommitActivation.
+ */
+export async function prepareActivation(
+  db: Db,
+  settings: ServiceSettings,
+  input: { activationCode: string; applicationKey: string; request: EciesRequest },
+): Promise<KeyExchangeResult> {
+  return transactionKeepingState(db, async (tx) => {
+    const now = new Date();
+    const version = await findSupportedVersion(tx, input.applicationKey);
+    if (!version) throw new ServiceError(ServiceErrors.ACTIVATION_EXPIRED);
+    const { context, layer2 } = await openLayer2(tx, version.applicationId, version.applicationSecret, input.request);
+    const found = await findCreatedActivationByCode(tx, version.applicationId, input.activationCode, now, ActivationStatus.CREATED);
+    if (!found) throw new ServiceError(ServiceErrors.ACTIVATION_EXPIRED);
+    const locked = await lockActivation(tx, found.activationId);
+    if (!locked) throw new ServiceError(ServiceErrors.ACTIVATION_EXPIRED);
+    const activation = await expireIfPending(tx, locked, now);
+    if (
+      activation.activationStatus !== ActivationStatus.CREATED ||
+      activation.applicationId !== version.applicationId ||
+      !validateActivationCode(activation.activationCode ?? "")
+    ) {
+      return new ErrorAfterCommit(new ServiceError(ServiceErrors.ACTIVATION_EXPIRED));
+    }
+    return completeKeyExchange(tx, activation, layer2, context, now);
+  });
+}
+
+/**
+ * Custom activation (CreateActivation): the intermediate has identified the user by its own means, so the
+ * CREATED record is created and the key exchange completed in one transaction. The payload is decrypted
+ * before anything is written, so an undecryptable request leaves no orphan record behind.
+ */
+export async function createActivation(
+  db: Db,
+  settings: ServiceSettings,
+  input: Omit<InitActivationInput, "applicationId"> & { applicationKey: string; request: EciesRequest },
+): Promise<KeyExchangeResult> {
+  return transactionKeepingState(db, async (tx) => {
+    const now = new Date();
+    const version = await findSupportedVersion(tx, input.applicationKey);
+    if (!version) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
+    const { context, layer2 } = await openLayer2(tx, version.applicationId, version.applicationSecret, input.request);
+    const { activation } = await createActivationRecord(
+      tx,
+      settings,
+      {
+        userId: input.userId,
+        applicationId: version.applicationId,
+        timestampActivationExpire: input.timestampActivationExpire,
+        maxFailureCount: input.maxFailureCount,
+      },
+      {},
+      now,
+    );
+    return completeKeyExchange(tx, activation, layer2, context, now);
+  });
+}
+
+async function openLayer2(
+  tx: Tx,
+  applicationId: number,
+  applicationSecret: string,
+  request: EciesRequest,
+): Promise<{ context: EciesContext; layer2: Layer2Request }> {
+  const master = await loadMasterKeyPair(tx, applicationId);
+  const opened = openApplicationScopeRequest(master.privateKey, ECIES_SHARED_INFO_1.ACTIVATION_LAYER_2, applicationSecret, request);
+  const json = parseJsonObject(opened.plaintext);
+  if (!json) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
+  // Unknown properties (newer SDKs add activationOtp) are ignored, as a lenient reader should.
+  return {
+    context: opened.context,
+    layer2: {
+      devicePublicKey: json.devicePublicKey,
+      activationName: optionalString(json.activationName),
+      extras: optionalString(json.extras),
+      platform: optionalString(json.platform),
+      deviceInfo: optionalString(json.deviceInfo),
+    },
+  };
+}
+
+function optionalString(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
+  return value;
+}
+
+async function completeKeyExchange(
+  tx: Tx,
+  activation: Activation,
+  layer2: Layer2Request,
+  context: EciesContext,
+  now: Date,
+): Promise<KeyExchangeResult | ErrorAfterCommit> {
+  const devicePublicKey = parseDevicePublicKey(layer2.devicePublicKey);
+  if (!devicePublicKey) {
+    // The reference removes the activation (the code is burnt) and answers "not found".
+    await changeActivationStatus(tx, activation, ActivationStatus.REMOVED, { now });
+    return new ErrorAfterCommit(new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND));
+  }
+  const ctrData = encodeBase64(generateCounterData());
+  activation.devicePublicKeyBase64 = encodeBase64(encodePublicKey(devicePublicKey));
+  activation.activationName = layer2.activationName;
+  activation.extras = layer2.extras;
+  if (layer2.platform !== null) activation.platform = layer2.platform.toLowerCase();
+  if (layer2.deviceInfo !== null) activation.deviceInfo = layer2.deviceInfo;
+  activation.version = ACTIVATION_VERSION_3;
+  activation.ctrData = ctrData;
+  await changeActivationStatus(tx, activation, ActivationStatus.OTP_USED, { now });
+  const response = sealJsonResponse(context, {
+    activationId: activation.activationId,
+    serverPublicKey: activation.serverPublicKeyBase64,
+    ctrData,
+    activationRecovery: null,
+  });
+  return { activationId: activation.activationId, userId: activation.userId, encryptedData: response.encryptedData, mac: response.mac };
+}
+
+function parseDevicePublicKey(value: unknown): KeyObject | null {
+  if (typeof value !== "string") return null;
+  try {
+    return parsePublicKey(decodeBase64(value, "device public key"));
+  } catch {
+    return null;
+  }
+}

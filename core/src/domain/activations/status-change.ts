@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { Tx } from "../../persistence/db.ts";
+import type { Activation } from "../../persistence/activation.entity.ts";
+import { ActivationHistory } from "../../persistence/activation.entity.ts";
+import { ApplicationCallbackEvent } from "../../persistence/callback.entity.ts";
+import type { ApplicationCallback } from "../../persistence/callback.entity.ts";
+import { listActivationStatusCallbacks } from "../../persistence/callback.repository.ts";
+import { ActivationStatus, BlockedReason, activationStatusName } from "./activation-status.ts";
+import type { ActivationStatusCode } from "./activation-status.ts";
+
+export interface StatusChangeOptions {
+  /** For BLOCKED: the blocked reason (default NOT_SPECIFIED); otherwise recorded as the history's event reason. */
+  reason?: string | null;
+  /** Who (in the caller's system) asked for the change; kept in the history. */
+  externalUserId?: string | null;
+  now?: Date;
+}
+
+/**
+ * The one way an activation changes state (the reference's saveActivationAndLogChange + callback
+ * notification): sets the status, writes the history row and one outbox row per activation callback of the
+ * application, all in the caller's transaction — so a status change, its audit trail and its notification
+ * commit or vanish together. Also used when the state stays the same but the reference still records and
+ * notifies (removing an already removed activation).
+ */
+export async function changeActivationStatus(
+  tx: Tx,
+  activation: Activation,
+  status: ActivationStatusCode,
+  options: StatusChangeOptions = {},
+): Promise<void> {
+  const now = options.now ?? new Date();
+  activation.activationStatus = status;
+  if (status === ActivationStatus.BLOCKED) activation.blockedReason = options.reason ?? BlockedReason.NOT_SPECIFIED;
+  if (status === ActivationStatus.ACTIVE) activation.blockedReason = null;
+  activation.timestampLastChange = now;
+  tx.create(ActivationHistory, {
+    activationId: activation.activationId,
+    activationStatus: status,
+    eventReason: status === ActivationStatus.BLOCKED ? activation.blockedReason : (options.reason ?? null),
+    externalUserId: options.externalUserId ?? null,
+    timestampCreated: now,
+  });
+  for (const callback of await listActivationStatusCallbacks(tx, activation.applicationId)) {
+    tx.create(ApplicationCallbackEvent, {
+      applicationCallbackId: callback.id,
+      callbackData: JSON.stringify(activationCallbackPayload(activation, callback)),
+      status: "PENDING",
+      timestampCreated: now,
+      timestampNextCall: now,
+      attempts: 0,
+      idempotencyKey: randomUUID(),
+    });
+  }
+}
+
+/**
+ * The body POSTed to an activation callback: `type` and `activationId` always, then each attribute the
+ * callback asked for (values that are not set are left out).
+ */
+export function activationCallbackPayload(activation: Activation, callback: Pick<ApplicationCallback, "attributes">) {
+  const available: Record<string, unknown> = {
+    userId: activation.userId,
+    activationName: activation.activationName,
+    deviceInfo: activation.deviceInfo,
+    platform: activation.platform,
+    activationFlags: activation.flags,
+    activationStatus: activationStatusName(activation.activationStatus),
+    blockedReason: activation.blockedReason,
+    applicationId: activation.applicationId,
+  };
+  const payload: Record<string, unknown> = { type: "ACTIVATION", activationId: activation.activationId };
+  for (const attribute of callback.attributes) {
+    const value = available[attribute];
+    if (value !== undefined && value !== null) payload[attribute] = value;
+  }
+  return payload;
+}

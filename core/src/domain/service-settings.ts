@@ -1,0 +1,16 @@
+import type { EciesVersion } from "../crypto/ecies.ts";
+
+/**
+ * The configuration the PowerAuth service rules depend on (a subset of the core's config, passed as a plain
+ * value so domain code and its tests never read the environment).
+ */
+export interface ServiceSettings {
+  /** 16-byte key for secrets at rest; absent = new secrets are stored unencrypted. */
+  masterDbEncryptionKey?: Buffer;
+  activationValidityMs: number;
+  signatureMaxFailedAttempts: number;
+  signatureValidationLookahead: number;
+  tokenTimestampValidityMs: number;
+  secureVaultBiometricAuthentication: boolean;
+  eciesDecryptorVersion: EciesVersion;
+}

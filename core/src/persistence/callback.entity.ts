@@ -1,0 +1,56 @@
+import { defineEntity, p } from "@mikro-orm/core";
+
+/** A URL notified about status changes of an application's activations or operations (`pa_application_callback`). */
+export const ApplicationCallbackSchema = defineEntity({
+  name: "ApplicationCallback",
+  tableName: "pa_application_callback",
+  properties: {
+    id: p.string().length(37).primary(),
+    applicationId: p.bigint("number").fieldName("application_id"),
+    name: p.string().length(255).nullable(),
+    callbackUrl: p.text().fieldName("callback_url"),
+    /** `ACTIVATION_STATUS_CHANGE` or `OPERATION_STATUS_CHANGE`. */
+    type: p.string().length(64),
+    /** Names of the activation attributes added to each payload (`userId`, `activationStatus`, …). */
+    attributes: p.json<string[]>(),
+    /** JSON of the outbound authentication, encrypted when the master DB key is configured. */
+    authentication: p.text().nullable().hidden().lazy(),
+    encryptionMode: p.string().length(255).fieldName("encryption_mode"),
+    maxAttempts: p.integer().fieldName("max_attempts").nullable(),
+    initialBackoff: p.string().length(64).fieldName("initial_backoff").nullable(),
+    retentionPeriod: p.string().length(64).fieldName("retention_period").nullable(),
+    /** Removal keeps the row (events may still reference it) and clears this flag. */
+    enabled: p.boolean(),
+    timestampCreated: p.datetime().fieldName("timestamp_created"),
+    timestampLastUpdated: p.datetime().fieldName("timestamp_last_updated").nullable(),
+  },
+});
+export class ApplicationCallback extends ApplicationCallbackSchema.class {}
+ApplicationCallbackSchema.setClass(ApplicationCallback);
+
+/**
+ * One notification waiting for (or done with) delivery (`pa_application_callback_event`): the outbox row is
+ * written in the transaction that changed the activation, and a worker delivers it afterwards.
+ */
+export const ApplicationCallbackEventSchema = defineEntity({
+  name: "ApplicationCallbackEvent",
+  tableName: "pa_application_callback_event",
+  properties: {
+    id: p.bigint("number").primary().autoincrement(),
+    applicationCallbackId: p.string().length(37).fieldName("application_callback_id"),
+    /** The JSON body to POST, exactly as it will be sent. */
+    callbackData: p.text().fieldName("callback_data"),
+    /** `PENDING`, `PROCESSING`, `COMPLETED` or `FAILED`. */
+    status: p.string().length(32),
+    timestampCreated: p.datetime().fieldName("timestamp_created"),
+    timestampLastCall: p.datetime().fieldName("timestamp_last_call").nullable(),
+    timestampNextCall: p.datetime().fieldName("timestamp_next_call").nullable(),
+    timestampDeleteAfter: p.datetime().fieldName("timestamp_delete_after").nullable(),
+    timestampRerunAfter: p.datetime().fieldName("timestamp_rerun_after").nullable(),
+    attempts: p.integer(),
+    /** Sent as the `Idempotency-Key` header, so a receiver can drop a retried duplicate. */
+    idempotencyKey: p.string().length(36).fieldName("idempotency_key"),
+  },
+});
+export class ApplicationCallbackEvent extends ApplicationCallbackEventSchema.class {}
+ApplicationCallbackEventSchema.setClass(ApplicationCallbackEvent);
