@@ -1,31 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ActivationStatus } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApplicationCallback } from "../core/src/persistence/callback.entity.ts";
 import { listEventsOfCallback } from "../core/src/persistence/callback.repository.ts";
 import { eciesEncryptRequest } from "./simulator/ecies.ts";
 import { sha256, te } from "./simulator/primitives.ts";
 import { startCoreForTest } from "./support/core-in-process.ts";
 import type { CoreUnderTest } from "./support/core-in-process.ts";
-import { activateDevice, createTestApplication, errorCodeOf, newDevice } from "./support/powerauth-flows.ts";
+import { activateDevice, aroundNow, createTestApplication, errorCodeOf, newDevice, useCoreWithApplication } from "./support/powerauth-flows.ts";
 import type { TestApplication } from "./support/powerauth-flows.ts";
 
 // End to end through gRPC: the in-process core on a fresh database, the independent device simulator as the
 // mobile app. Covers the activation lifecycle of server-behaviour.md §5.2.
 
 const DAY = 24 * 3600 * 1000;
-const historyWindow = () => ({ timestampFrom: timestampFromDate(new Date(Date.now() - DAY)), timestampTo: timestampFromDate(new Date(Date.now() + DAY)) });
 
 let t: CoreUnderTest;
 let app: TestApplication;
-
-beforeAll(async () => {
-  t = await startCoreForTest({ activationExpiryJobIntervalMs: 0 });
-  app = await createTestApplication(t.v3);
-});
-afterAll(async () => {
-  await t?.close();
+useCoreWithApplication({}, (core, application) => {
+  t = core;
+  app = application;
 });
 
 describe("activation via activation code", () => {
@@ -148,7 +143,7 @@ describe("custom activation (CreateActivation)", () => {
     await t.v3.commitActivation({ activationId: created.activationId });
     const status = await t.v3.getActivationStatus(device.createStatusRequest());
     expect(device.processStatusResponse(status)).toMatchObject({ activationStatus: 3, maxFailedAttempts: 7 });
-    const history = await t.v3.activationHistory({ activationId: created.activationId, ...historyWindow() });
+    const history = await t.v3.activationHistory({ activationId: created.activationId, ...aroundNow() });
     expect(history.items.map((item) => item.activationStatus)).toEqual([ActivationStatus.ACTIVE, ActivationStatus.OTP_USED, ActivationStatus.CREATED]);
   });
 
@@ -223,7 +218,7 @@ describe("remove, block, unblock and history", () => {
     expect(await errorCodeOf(t.v3.unblockActivation({ activationId }))).toBe("ERR0008");
     await t.v3.removeActivation({ activationId });
 
-    const history = await t.v3.activationHistory({ activationId, ...historyWindow() });
+    const history = await t.v3.activationHistory({ activationId, ...aroundNow() });
     expect(
       history.items.map((item) => [ActivationStatus[item.activationStatus], item.blockedReason ?? null, item.externalUserId ?? null]),
     ).toEqual([
@@ -278,7 +273,7 @@ describe("expiry", () => {
     expect(await errorCodeOf(t.v3.commitActivation({ activationId: init.activationId }))).toBe("ERR0007");
     const status = await t.v3.getActivationStatus({ activationId: init.activationId });
     expect(status.activationStatus).toBe(ActivationStatus.REMOVED);
-    const history = await t.v3.activationHistory({ activationId: init.activationId, ...historyWindow() });
+    const history = await t.v3.activationHistory({ activationId: init.activationId, ...aroundNow() });
     expect(history.items.map((item) => item.activationStatus)).toEqual([ActivationStatus.REMOVED, ActivationStatus.CREATED]);
   });
 
@@ -324,11 +319,11 @@ describe("activation expiry job", () => {
       for (let i = 0; i < 100 && !statuses.includes(ActivationStatus.REMOVED); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         // ActivationHistory only reads, so it cannot be what expires the activation.
-        const history = await jobCore.v3.activationHistory({ activationId: init.activationId, ...historyWindow() });
+        const history = await jobCore.v3.activationHistory({ activationId: init.activationId, ...aroundNow() });
         statuses = history.items.map((item) => item.activationStatus);
       }
       expect(statuses).toEqual([ActivationStatus.REMOVED, ActivationStatus.CREATED]);
-      const keptHistory = await jobCore.v3.activationHistory({ activationId: kept.activationId, ...historyWindow() });
+      const keptHistory = await jobCore.v3.activationHistory({ activationId: kept.activationId, ...aroundNow() });
       expect(keptHistory.items.map((item) => item.activationStatus)).toEqual([ActivationStatus.CREATED]);
     } finally {
       await jobCore.close();

@@ -1,14 +1,40 @@
 import { randomUUID } from "node:crypto";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ConnectError } from "@connectrpc/connect";
 import type { Client } from "@connectrpc/connect";
 import { ErrorDetailSchema, SignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import type { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { afterAll, beforeAll } from "vitest";
+import type { CoreConfig } from "../../core/src/config.ts";
 import { SimulatedDevice } from "../simulator/index.ts";
 import type { SignedRequest, SimSignatureType } from "../simulator/index.ts";
+import { startCoreForTest } from "./core-in-process.ts";
+import type { CoreUnderTest } from "./core-in-process.ts";
 
 /** Flows the gRPC tests share: an application, an activated simulated device, a signed request. */
 
 export type V3Client = Client<typeof PowerAuthService>;
+
+/**
+ * One in-process core (expiry job off unless overridden) and one application for the whole test file, handed
+ * to `ready` before the first test and closed after the last.
+ */
+export function useCoreWithApplication(overrides: Partial<CoreConfig>, ready: (core: CoreUnderTest, app: TestApplication) => void): void {
+  let core: CoreUnderTest | undefined;
+  beforeAll(async () => {
+    core = await startCoreForTest({ activationExpiryJobIntervalMs: 0, ...overrides });
+    ready(core, await createTestApplication(core.v3));
+  });
+  afterAll(async () => {
+    await core?.close();
+  });
+}
+
+/** A [yesterday, tomorrow] window for the history and audit queries. */
+export function aroundNow(days = 1) {
+  const span = days * 24 * 3600 * 1000;
+  return { timestampFrom: timestampFromDate(new Date(Date.now() - span)), timestampTo: timestampFromDate(new Date(Date.now() + span)) };
+}
 
 export interface TestApplication {
   applicationId: bigint;

@@ -9,6 +9,7 @@ import type { Deps } from "./deps.ts";
 import { registerHealth } from "./health.ts";
 import { integrationHandlers } from "./integrations.ts";
 import { registerReflection } from "./reflection.ts";
+import { signatureHandlers } from "./signatures.ts";
 import { systemHandlers } from "./system.ts";
 
 /** Services the core answers; an RPC without a handler here answers UNIMPLEMENTED (never a fake success). */
@@ -22,6 +23,7 @@ export function routes(deps: Deps) {
       ...applicationHandlers(deps),
       ...integrationHandlers(deps),
       ...activationHandlers(deps),
+      ...signatureHandlers(deps),
     });
     router.service(PowerAuthServiceV2, {});
     router.service(AdminService, adminHandlers(deps));

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SimulatedDevice } from "../../../../test/simulator/index.ts";
+import type { SignedRequest } from "../../../../test/simulator/index.ts";
+import { createTestDatabase } from "../../../../test/support/database.ts";
+import type { TestDatabase } from "../../../../test/support/database.ts";
+import { loadConfig } from "../../config.ts";
+import { findActivation, lockActivation } from "../../persistence/activation.repository.ts";
+import { createApplication } from "../applications.ts";
+import { commitActivation } from "../activations/activation-lifecycle.ts";
+import { ActivationStatus } from "../activations/activation-status.ts";
+import { createActivation } from "../activations/key-exchange.ts";
+import { verifyOnlineSignature } from "./online-signature.ts";
+import { recordInvalidApplicationAttempt, verifyLockedSignature } from "./signature-verification.ts";
+
+let database: TestDatabase;
+let application: Awaited<ReturnType<typeof createApplication>>;
+const settings = loadConfig({});
+const b64 = (value: string) => Buffer.from(value, "base64");
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  application = await createApplication(database.db, { name: "signature-verification" });
+});
+afterAll(async () => {
+  await database?.dispose();
+});
+
+async function activeDevice(maxFailureCount = 5): Promise<SimulatedDevice> {
+  const version = application.versions[0];
+  const device = new SimulatedDevice({ applicationKey: version.applicationKey, applicationSecret: version.applicationSecret, masterPublicKey: application.masterPublicKey });
+  const fields = device.createActivationRequest();
+  const created = await createActivation(database.db, settings, {
+    userId: "u",
+    maxFailureCount,
+    applicationKey: version.applicationKey,
+    request: { ephemeralPublicKey: b64(fields.ephemeralPublicKey), encryptedData: b64(fields.encryptedData), mac: b64(fields.mac), nonce: fields.nonce ? b64(fields.nonce) : null },
+  });
+  device.processActivationResponse({ encryptedData: created.encryptedData.toString("base64"), mac: created.mac.toString("base64") });
+  await commitActivation(database.db, { activationId: created.activationId });
+  return device;
+}
+
+const verify = (signed: SignedRequest, overrides: Partial<SignedRequest> = {}) =>
+  verifyOnlineSignature(database.db, settings, { ...signed, ...overrides });
+
+describe("verifyLockedSignature", () => {
+  it("moves counter and CTR_DATA to just past the matched step, wherever in the lookahead it was", async () => {
+    const device = await activeDevice();
+    for (let i = 0; i < 7; i++) device.signRequest("POST", "/skip", "", "POSSESSION");
+    const signed = device.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION_KNOWLEDGE");
+    expect((await verify(signed)).signatureValid).toBe(true);
+    const row = await database.db.read((tx) => findActivation(tx, signed.activationId));
+    expect(row!.counter).toBe(8);
+    expect(row!.ctrData).toBe(Buffer.from(device.ctrData!).toString("base64"));
+  });
+
+  it("leaves the counter alone on failure and counts only non-possession failures", async () => {
+    const device = await activeDevice();
+    const signed = device.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION");
+    expect(await verify(signed, { signature: "AAAAAAAAAAAAAAAAAAAAAA==" })).toMatchObject({ signatureValid: false, remainingAttempts: 5 });
+    expect(await verify(signed, { signatureType: "POSSESSION_KNOWLEDGE" })).toMatchObject({ signatureValid: false, remainingAttempts: 4 });
+    const row = await database.db.read((tx) => findActivation(tx, signed.activationId));
+    expect(row).toMatchObject({ counter: 0, failedAttempts: 1 });
+  });
+
+  it("blocks an ACTIVE activation found at its failure limit (row changed behind the service's back)", async () => {
+    const device = await activeDevice(3);
+    const signed = device.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION_KNOWLEDGE");
+    const verdict = await database.db.transaction(async (tx) => {
+      const activation = await lockActivation(tx, signed.activationId, { withPrivateKey: true });
+      activation!.failedAttempts = 3;
+      return verifyLockedSignature(
+        tx,
+        settings,
+        activation!,
+        { data: Buffer.from("x"), signature: signed.signature, signatureTypes: ["POSSESSION_KNOWLEDGE"], format: "BASE64", signatureVersion: "3.1", additionalInfo: [] },
+        new Date(),
+      );
+    });
+    expect(verdict).toEqual({ signatureValid: false, activationStatus: "BLOCKED" });
+    const row = await database.db.read((tx) => findActivation(tx, signed.activationId));
+    expect(row).toMatchObject({ activationStatus: ActivationStatus.BLOCKED, blockedReason: "MAX_FAILED_ATTEMPTS" });
+  });
+});
+
+describe("recordInvalidApplicationAttempt", () => {
+  it("counts against an ACTIVE activation but never moves a REMOVED one to BLOCKED", async () => {
+    const device = await activeDevice(1);
+    const signed = device.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION_KNOWLEDGE");
+    const attempt = { data: Buffer.from("d"), signature: "s", signatureTypes: ["KNOWLEDGE"] as const, format: "DECIMAL" as const, signatureVersion: null, additionalInfo: [] };
+    await database.db.transaction(async (tx) => {
+      const activation = await lockActivation(tx, signed.activationId);
+      activation!.activationStatus = ActivationStatus.REMOVED;
+      return recordInvalidApplicationAttempt(tx, activation!, attempt, new Date());
+    });
+    const row = await database.db.read((tx) => findActivation(tx, signed.activationId));
+    expect(row).toMatchObject({ activationStatus: ActivationStatus.REMOVED, failedAttempts: 0 });
+  });
+});
