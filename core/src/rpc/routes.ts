@@ -4,6 +4,7 @@ import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerau
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { activationHandlers } from "./activations.ts";
 import { adminHandlers } from "./admin.ts";
+import { eciesHandlers } from "./ecies.ts";
 import { applicationHandlers } from "./applications.ts";
 import type { Deps } from "./deps.ts";
 import { registerHealth } from "./health.ts";
@@ -11,6 +12,8 @@ import { integrationHandlers } from "./integrations.ts";
 import { registerReflection } from "./reflection.ts";
 import { signatureHandlers } from "./signatures.ts";
 import { systemHandlers } from "./system.ts";
+import { tokenHandlers } from "./tokens.ts";
+import { vaultHandlers } from "./vault.ts";
 
 /** Services the core answers; an RPC without a handler here answers UNIMPLEMENTED (never a fake success). */
 export const services = [PowerAuthServiceV3, PowerAuthServiceV2, AdminService];
@@ -24,6 +27,9 @@ export function routes(deps: Deps) {
       ...integrationHandlers(deps),
       ...activationHandlers(deps),
       ...signatureHandlers(deps),
+      ...tokenHandlers(deps),
+      ...vaultHandlers(deps),
+      ...eciesHandlers(deps),
     });
     router.service(PowerAuthServiceV2, {});
     router.service(AdminService, adminHandlers(deps));

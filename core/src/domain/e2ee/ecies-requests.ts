@@ -34,13 +34,13 @@ export function openApplicationScopeRequest(
  * server private key; failures are ERR0018.
  */
 export function openActivationScopeRequest(
-  serverPrivateKey: KeyObject,
-  transportKey: Uint8Array,
+  material: { serverPrivateKey: KeyObject; keys: { transport: Uint8Array } },
   sharedInfo1: EciesSharedInfo1,
   applicationSecret: string,
   request: EciesRequest,
 ): OpenedEciesRequest {
-  return decrypt(serverPrivateKey, sharedInfo1, eciesActivationScopeSharedInfo2(transportKey, applicationSecret), request);
+  const sharedInfo2 = eciesActivationScopeSharedInfo2(material.keys.transport, applicationSecret);
+  return decrypt(material.serverPrivateKey, sharedInfo1, sharedInfo2, request);
 }
 
 /** Encrypts a JSON response under the request's context (3.0: zero IV; 3.1: the request's IV). */
@@ -61,11 +61,19 @@ export function parseJsonObject(plaintext: Buffer): Record<string, unknown> | nu
   }
 }
 
-function decrypt(privateKey: KeyObject, sharedInfo1: EciesSharedInfo1, sharedInfo2: Buffer, request: EciesRequest): OpenedEciesRequest {
+/**
+ * Runs an ECIES step, turning any crypto failure (bad ephemeral key, MAC, padding) into ERR0018: the reference
+ * reports every ECIES failure alike, which also tells an attacker nothing about which check failed.
+ */
+export function asDecryptionFailure<T>(work: () => T): T {
   try {
-    return eciesDecryptRequest(privateKey, sharedInfo1, sharedInfo2, request);
+    return work();
   } catch (error) {
     if (error instanceof CryptoError) throw new ServiceError(ServiceErrors.DECRYPTION_FAILED, { cause: error });
     throw error;
   }
+}
+
+function decrypt(privateKey: KeyObject, sharedInfo1: EciesSharedInfo1, sharedInfo2: Buffer, request: EciesRequest): OpenedEciesRequest {
+  return asDecryptionFailure(() => eciesDecryptRequest(privateKey, sharedInfo1, sharedInfo2, request));
 }

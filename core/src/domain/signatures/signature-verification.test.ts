@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SimulatedDevice } from "../../../../test/simulator/index.ts";
 import type { SignedRequest } from "../../../../test/simulator/index.ts";
 import { createTestDatabase } from "../../../../test/support/database.ts";
+import { activateThroughDomain } from "../../../../test/support/domain-fixtures.ts";
 import type { TestDatabase } from "../../../../test/support/database.ts";
 import { loadConfig } from "../../config.ts";
 import { findActivation, lockActivation } from "../../persistence/activation.repository.ts";
 import { createApplication } from "../applications.ts";
-import { commitActivation } from "../activations/activation-lifecycle.ts";
 import { ActivationStatus } from "../activations/activation-status.ts";
-import { createActivation } from "../activations/key-exchange.ts";
 import { verifyOnlineSignature } from "./online-signature.ts";
 import { recordInvalidApplicationAttempt, verifyLockedSignature } from "./signature-verification.ts";
 
 let database: TestDatabase;
 let application: Awaited<ReturnType<typeof createApplication>>;
 const settings = loadConfig({});
-const b64 = (value: string) => Buffer.from(value, "base64");
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,20 +22,7 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-async function activeDevice(maxFailureCount = 5): Promise<SimulatedDevice> {
-  const version = application.versions[0];
-  const device = new SimulatedDevice({ applicationKey: version.applicationKey, applicationSecret: version.applicationSecret, masterPublicKey: application.masterPublicKey });
-  const fields = device.createActivationRequest();
-  const created = await createActivation(database.db, settings, {
-    userId: "u",
-    maxFailureCount,
-    applicationKey: version.applicationKey,
-    request: { ephemeralPublicKey: b64(fields.ephemeralPublicKey), encryptedData: b64(fields.encryptedData), mac: b64(fields.mac), nonce: fields.nonce ? b64(fields.nonce) : null },
-  });
-  device.processActivationResponse({ encryptedData: created.encryptedData.toString("base64"), mac: created.mac.toString("base64") });
-  await commitActivation(database.db, { activationId: created.activationId });
-  return device;
-}
+const activeDevice = (maxFailureCount = 5) => activateThroughDomain(database.db, settings, application, { maxFailureCount });
 
 const verify = (signed: SignedRequest, overrides: Partial<SignedRequest> = {}) =>
   verifyOnlineSignature(database.db, settings, { ...signed, ...overrides });

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { decodeBase64, encodeBase64 } from "../../crypto/bytes.ts";
+import { ECIES_SHARED_INFO_1 } from "../../crypto/ecies.ts";
+import type { EciesRequest } from "../../crypto/ecies.ts";
+import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
+import { generateTokenSecret, verifyTokenDigest } from "../../crypto/token.ts";
+import type { Db } from "../../persistence/db.ts";
+import { findActivation } from "../../persistence/activation.repository.ts";
+import { Token } from "../../persistence/token.entity.ts";
+import { deleteTokenOfActivation, findTokenWithSecret, tokenIdExists } from "../../persistence/token.repository.ts";
+import { ActivationStatus } from "../activations/activation-status.ts";
+import { requireActiveActivation } from "../activations/active-activation.ts";
+import { openActivationScopeRequest, sealJsonResponse } from "../e2ee/ecies-requests.ts";
+import { ServiceError, ServiceErrors } from "../errors.ts";
+import type { ServiceSettings } from "../service-settings.ts";
+
+/** How often a colliding token ID is regenerated before giving up (the reference's 10). */
+const GENERATE_ITERATIONS = 10;
+
+/**
+ * Issues a token for simple request authentication (CreateToken). The intermediate has already verified the
+ * device's signature over this request; the server records which signature type that was, creates a random
+ * token ID and 16-byte secret, and returns them ECIES-encrypted to the device (activation scope,
+ * `/pa/token/create`), so only the device ever sees the secret.
+ */
+export async function createToken(
+  db: Db,
+  settings: ServiceSettings,
+  input: { activationId: string; applicationKey: string; signatureType: SignatureType; request: EciesRequest },
+): Promise<{ encryptedData: Buffer; mac: Buffer }> {
+  return db.transaction(async (tx) => {
+    const { activation, version, material } = await requireActiveActivation(tx, settings, input);
+    const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.CREATE_TOKEN, version.applicationSecret, input.request);
+    // The device sends "{}"; an empty payload is malformed.
+    if (opened.plaintext.byteLength === 0) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
+    let tokenId: string | null = null;
+    for (let i = 0; i < GENERATE_ITERATIONS && tokenId === null; i++) {
+      const candidate = randomUUID();
+      if (!(await tokenIdExists(tx, candidate))) tokenId = candidate;
+    }
+    if (tokenId === null) throw new ServiceError(ServiceErrors.UNABLE_TO_GENERATE_TOKEN);
+    const tokenSecret = encodeBase64(generateTokenSecret());
+    tx.create(Token, { tokenId, tokenSecret, activationId: activation.activationId, signatureType: input.signatureType, timestampCreated: new Date() });
+    return sealJsonResponse(opened.context, { tokenId, tokenSecret });
+  });
+}
+
+/** ValidateToken's answer; the details only when the digest is valid. */
+export interface TokenValidation {
+  tokenValid: boolean;
+  activationId?: string;
+  userId?: string;
+  applicationId?: number;
+  signatureType?: SignatureType;
+}
+
+/**
+ * Checks a token digest `HMAC(secret, nonce & timestamp)` in constant time (ValidateToken). Timestamps older
+ * than the configured validity are refused (ERR0024, as 0.22), an unknown token is simply invalid, and a
+ * token of an activation that is no longer ACTIVE is ERR0008.
+ */
+export async function validateToken(
+  db: Db,
+  settings: ServiceSettings,
+  input: { tokenId: string; tokenDigest: Buffer; nonce: Buffer; timestamp: bigint },
+  now: Date = new Date(),
+): Promise<TokenValidation> {
+  if (input.timestamp < BigInt(now.getTime() - settings.tokenTimestampValidityMs)) throw new ServiceError(ServiceErrors.INVALID_REQUEST);
+  return db.read(async (tx) => {
+    const token = await findTokenWithSecret(tx, input.tokenId);
+    if (!token) return { tokenValid: false };
+    const activation = await findActivation(tx, token.activationId);
+    if (!activation || activation.activationStatus !== ActivationStatus.ACTIVE) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
+    if (!verifyTokenDigest(decodeBase64(token.tokenSecret, "token secret"), input.nonce, input.timestamp, input.tokenDigest)) {
+      return { tokenValid: false };
+    }
+    return {
+      tokenValid: true,
+      activationId: activation.activationId,
+      userId: activation.userId,
+      applicationId: activation.applicationId,
+      signatureType: token.signatureType as SignatureType,
+    };
+  });
+}
+
+/** Deletes a token, but only on behalf of the activation it belongs to (RemoveToken); `removed` says whether it did. */
+export async function removeToken(db: Db, input: { tokenId: string; activationId: string }): Promise<{ removed: boolean }> {
+  return db.transaction(async (tx) => ({ removed: await deleteTokenOfActivation(tx, input.tokenId, input.activationId) }));
+}
