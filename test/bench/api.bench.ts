@@ -1,0 +1,198 @@
+/**
+ * `npm run bench:api`: VerifySignature calls per second over gRPC and over SOAP at concurrency 32 against
+ * PostgreSQL, with p50/p99 latency, beside the database's own ceiling: the same transaction
+ * (lock the activation, read the application version, advance the counter, write the audit row) run
+ * directly with `pg` on the same database in the same run.
+ *
+ * Environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres:postgres@127.0.0.1:5432/postgres),
+ * BENCH_DURATION_MS (default 10000 per measurement), BENCH_CONCURRENCY (default 32).
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import pg from "pg";
+import { LISTENING, startProcess } from "../../scripts/processes.ts";
+import { activateDevice, createTestApplication, verifySignatureRequest } from "../support/powerauth-flows.ts";
+import type { SimulatedDevice } from "../simulator/index.ts";
+
+const serverUrl =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres:postgres@127.0.0.1:5432/postgres";
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 10_000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const warmupMs = Math.min(2_000, durationMs / 4);
+
+interface Measurement {
+  name: string;
+  calls: number;
+  failures: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+async function main(): Promise<void> {
+  process.env.TEST_DATABASE_URL = serverUrl;
+  const { createScratchDatabase } = await import("../support/database.ts");
+  const database = await createScratchDatabase();
+  if (!database.url) throw new Error("a PostgreSQL server is required");
+  const core = await startProcess({
+    name: "core",
+    script: "core/src/main.ts",
+    env: { CORE_PORT: "0", DATABASE_URL: database.url, POWERAUTH_ACCESS_LOG: "false" },
+    urlPattern: LISTENING.core,
+  });
+  const soap = await startProcess({
+    name: "soap",
+    script: "gateway-soap/src/main.ts",
+    env: { CORE_URL: core.url, SOAP_PORT: "0" },
+    urlPattern: LISTENING.soap,
+  });
+  const pool = new pg.Pool({ connectionString: database.url, max: concurrency });
+  try {
+    const v3 = createClient(PowerAuthService, createGrpcTransport({ baseUrl: core.url }));
+    const app = await createTestApplication(v3, `bench-${randomUUID()}`);
+    const devices: { device: SimulatedDevice; activationId: string }[] = [];
+    for (let i = 0; i < concurrency; i++) devices.push(await activateDevice(v3, app, { protocolVersion: "3.1" }));
+    log(`set-up: ${devices.length} activations on ${redact(serverUrl)}; ${durationMs} ms per measurement after ${warmupMs} ms warm-up`);
+
+    const grpc = await measure("gRPC VerifySignature", devices, async ({ device }) => {
+      const response = await v3.verifySignature(verifySignatureRequest(sign(device)));
+      return response.signatureValid;
+    });
+    const soapResult = await measure("SOAP VerifySignature", devices, async ({ device }) => {
+      const response = await fetch(soap.url, {
+        method: "POST",
+        headers: { "content-type": "text/xml; charset=utf-8" },
+        body: soapEnvelope(verifySignatureRequest(sign(device))),
+      });
+      return (await response.text()).includes("<ns2:signatureValid>true</ns2:signatureValid>");
+    });
+    const ceiling = await measure("PostgreSQL ceiling (same transaction via pg)", devices, async ({ activationId }) => {
+      await databaseTransaction(pool, activationId, app.applicationKey);
+      return true;
+    });
+
+    const rows = [grpc, soapResult, ceiling].map((result) => summarize(result, ceiling));
+    printTable(rows);
+  } finally {
+    await pool.end();
+    await soap.stop();
+    await core.stop();
+    await database.drop();
+  }
+}
+
+function sign(device: SimulatedDevice) {
+  return device.signRequest("POST", "/pa/signature/validate", `{"nonce":"${randomBytes(8).toString("hex")}"}`, "POSSESSION_KNOWLEDGE");
+}
+
+/**
+ * What VerifySignature does in the database for a valid signature, as plain SQL in one transaction.
+ * Values are realistic but not computed: the cryptography is not part of the database's ceiling.
+ */
+async function databaseTransaction(pool: pg.Pool, activationId: string, applicationKey: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("begin");
+    const activation = await client.query("select * from pa_activation where activation_id = $1 for update", [activationId]);
+    await client.query("select * from pa_application_version where application_key = $1", [applicationKey]);
+    const row = activation.rows[0] as { counter: string; activation_status: number };
+    const counter = Number(row.counter) + 1;
+    const ctrData = randomBytes(16).toString("base64");
+    await client.query(
+      "update pa_activation set counter = $2, ctr_data = $3, failed_attempts = 0, timestamp_last_used = now() where activation_id = $1",
+      [activationId, counter, ctrData],
+    );
+    await client.query(
+      `insert into pa_signature_audit (activation_id, activation_counter, activation_ctr_data, activation_status, additional_info,
+         data_base64, signature_type, signature, valid, note, timestamp_created, version, signature_version)
+       values ($1, $2, $3, $4, $5, $6, 'POSSESSION_KNOWLEDGE', $7, true, 'signature_ok', now(), 3, '3.1')`,
+      [activationId, counter, ctrData, row.activation_status, "{}", randomBytes(96).toString("base64"), randomBytes(32).toString("base64")],
+    );
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** One worker per activation (so no two workers contend for a row lock), warm-up first, then a timed run. */
+async function measure<T>(name: string, workers: T[], call: (worker: T) => Promise<boolean>): Promise<Measurement> {
+  const run = async (untilMs: number, record: boolean) => {
+    const latenciesMs: number[] = [];
+    let failures = 0;
+    await Promise.all(
+      workers.map(async (worker) => {
+        while (performance.now() < untilMs) {
+          const started = performance.now();
+          const ok = await call(worker).catch(() => false);
+          if (record) latenciesMs.push(performance.now() - started);
+          if (!ok) failures++;
+        }
+      }),
+    );
+    return { latenciesMs, failures };
+  };
+  await run(performance.now() + warmupMs, false);
+  const started = performance.now();
+  const { latenciesMs, failures } = await run(started + durationMs, true);
+  const seconds = (performance.now() - started) / 1000;
+  log(`${name}: ${latenciesMs.length} calls in ${seconds.toFixed(1)} s`);
+  return { name, calls: latenciesMs.length, failures, seconds, latenciesMs };
+}
+
+function summarize(result: Measurement, ceiling: Measurement) {
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  const percentile = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+  const perSecond = result.calls / result.seconds;
+  return {
+    name: result.name,
+    perSecond,
+    p50: percentile(50),
+    p99: percentile(99),
+    failures: result.failures,
+    ofCeiling: perSecond / (ceiling.calls / ceiling.seconds),
+  };
+}
+
+function printTable(rows: ReturnType<typeof summarize>[]): void {
+  const header = `| measurement (concurrency ${concurrency}) | calls/s | p50 ms | p99 ms | failed | of DB ceiling |`;
+  const lines = rows.map(
+    (row) =>
+      `| ${row.name} | ${Math.round(row.perSecond)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.failures} | ${(row.ofCeiling * 100).toFixed(0)} % |`,
+  );
+  process.stdout.write(`\n${header}\n|---|---:|---:|---:|---:|---:|\n${lines.join("\n")}\n\ntarget: gRPC ≥ 70 % of the ceiling\n`);
+}
+
+function soapEnvelope(request: ReturnType<typeof verifySignatureRequest>): string {
+  const fields = { ...request, data: escapeXml(request.data) };
+  const signatureType = Object.entries(SIGNATURE_TYPE_NAMES).find(([, value]) => value === fields.signatureType)?.[0] ?? "";
+  return (
+    `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:v3="http://getlime.io/security/powerauth/v3">` +
+    `<soapenv:Body><v3:VerifySignatureRequest><v3:activationId>${fields.activationId}</v3:activationId>` +
+    `<v3:applicationKey>${fields.applicationKey}</v3:applicationKey><v3:data>${fields.data}</v3:data>` +
+    `<v3:signature>${fields.signature}</v3:signature><v3:signatureType>${signatureType}</v3:signatureType>` +
+    `<v3:signatureVersion>${fields.signatureVersion}</v3:signatureVersion></v3:VerifySignatureRequest></soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+const SIGNATURE_TYPE_NAMES: Record<string, number> = { POSSESSION: 1, KNOWLEDGE: 2, BIOMETRY: 3, POSSESSION_KNOWLEDGE: 4, POSSESSION_BIOMETRY: 5, POSSESSION_KNOWLEDGE_BIOMETRY: 6 };
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:api failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
