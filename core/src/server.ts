@@ -74,10 +74,16 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     session.once("close", () => sessions.delete(session));
   });
   const listener = net.createServer((socket) => routeConnection(socket, h1, h2));
-  await new Promise<void>((resolve, reject) => {
-    listener.once("error", reject);
-    listener.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      listener.once("error", reject);
+      listener.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await expiryJob.stop();
+    if (ownsDb) await db.close();
+    throw error;
+  }
   const port = (listener.address() as AddressInfo).port;
   const url = `http://${config.host}:${port}`;
 
