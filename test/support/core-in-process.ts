@@ -9,17 +9,36 @@ import type { CoreConfig } from "../../core/src/config.ts";
 import { createLogger } from "../../core/src/logger.ts";
 import { startServer } from "../../core/src/server.ts";
 import type { RunningCore } from "../../core/src/server.ts";
+import { startSoapGateway } from "../../gateway-soap/src/server.ts";
 import { createTestDatabase } from "./database.ts";
 import type { TestDatabase } from "./database.ts";
+import { createSoapProtoClient } from "./soap-proto-client.ts";
 
 export const TEST_ADMIN = { username: "admin", password: "admin-test-password" };
+
+/** The two ways callers reach the v3 service: gRPC straight to the core, or SOAP through the gateway. */
+export const SURFACES = ["grpc", "soap"] as const;
+export type Surface = (typeof SURFACES)[number];
+
+export interface TestCoreOptions {
+  /** Which surface `v3` speaks; "soap" also starts the SOAP gateway in this process in front of the core. */
+  surface?: Surface;
+}
 
 export interface CoreUnderTest {
   core: RunningCore;
   database: TestDatabase;
   config: CoreConfig;
-  /** gRPC over HTTP/2 (the transport internal services use). */
+  surface: Surface;
+  /**
+   * The v3 client of the surface under test: gRPC over HTTP/2 (the transport internal services use), or raw
+   * SOAP 1.1 envelopes through the gateway, every answer validated against the XSD.
+   */
   v3: Client<typeof PowerAuthServiceV3>;
+  /** gRPC straight to the core whatever the surface, for set-up and inspection outside the scenario. */
+  grpc: Client<typeof PowerAuthServiceV3>;
+  /** The SOAP endpoint when the surface is "soap". */
+  soapUrl?: string;
   v2: Client<typeof PowerAuthServiceV2>;
   /** Admin API client that sends the test admin's credentials. */
   admin: Client<typeof AdminService>;
@@ -28,8 +47,12 @@ export interface CoreUnderTest {
   close(): Promise<void>;
 }
 
-/** Starts the core in this process on a free port with a fresh test database (PGlite or PostgreSQL). */
-export async function startCoreForTest(overrides: Partial<CoreConfig> = {}): Promise<CoreUnderTest> {
+/**
+ * Starts the core in this process on a free port with a fresh test database (PGlite or PostgreSQL), and for
+ * the "soap" surface the SOAP gateway on another free port in front of it.
+ */
+export async function startCoreForTest(overrides: Partial<CoreConfig> = {}, options: TestCoreOptions = {}): Promise<CoreUnderTest> {
+  const surface = options.surface ?? "grpc";
   const database = await createTestDatabase();
   const config: CoreConfig = {
     ...loadConfig({}),
@@ -42,15 +65,28 @@ export async function startCoreForTest(overrides: Partial<CoreConfig> = {}): Pro
   const grpc = createGrpcTransport({ baseUrl: core.url });
   const adminGrpc = createGrpcTransport({ baseUrl: core.url, interceptors: [basicAuth(TEST_ADMIN.username, TEST_ADMIN.password)] });
   const connect = createConnectTransport({ baseUrl: core.url, httpVersion: "1.1" });
+  const direct = createClient(PowerAuthServiceV3, grpc);
+  const gateway =
+    surface === "soap"
+      ? await startSoapGateway({ port: 0, coreUrl: core.url, log: () => {} }).catch(async (error: unknown) => {
+          await core.close();
+          await database.dispose();
+          throw error;
+        })
+      : undefined;
   return {
     core,
     database,
     config,
-    v3: createClient(PowerAuthServiceV3, grpc),
+    surface,
+    v3: gateway ? createSoapProtoClient(PowerAuthServiceV3, gateway.url) : direct,
+    grpc: direct,
+    soapUrl: gateway?.url,
     v2: createClient(PowerAuthServiceV2, grpc),
     admin: createClient(AdminService, adminGrpc),
     v3Connect: createClient(PowerAuthServiceV3, connect),
     async close() {
+      await gateway?.close();
       await core.close();
       await database.dispose();
     },

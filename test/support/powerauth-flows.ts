@@ -4,29 +4,56 @@ import { ConnectError } from "@connectrpc/connect";
 import type { Client } from "@connectrpc/connect";
 import { ErrorDetailSchema, SignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import type { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import type { CoreConfig } from "../../core/src/config.ts";
 import { SimulatedDevice } from "../simulator/index.ts";
 import type { SignedRequest, SimSignatureType } from "../simulator/index.ts";
-import { startCoreForTest } from "./core-in-process.ts";
-import type { CoreUnderTest } from "./core-in-process.ts";
+import { startCoreForTest, SURFACES } from "./core-in-process.ts";
+import type { CoreUnderTest, Surface, TestCoreOptions } from "./core-in-process.ts";
+import { SOAP_FAULTCODE } from "./soap-proto-client.ts";
 
-/** Flows the gRPC tests share: an application, an activated simulated device, a signed request. */
+/** Flows the scenario tests share on either surface: an application, an activated simulated device, a signed request. */
 
 export type V3Client = Client<typeof PowerAuthService>;
 
 /**
- * One in-process core (expiry job off unless overridden) and one application for the whole test file, handed
- * to `ready` before the first test and closed after the last.
+ * One in-process core (expiry job off unless overridden), reached through the chosen surface, and one
+ * application for the enclosing describe block (or file), handed to `ready` before its first test and closed
+ * after its last.
  */
-export function useCoreWithApplication(overrides: Partial<CoreConfig>, ready: (core: CoreUnderTest, app: TestApplication) => void): void {
+export function useCoreWithApplication(
+  overrides: Partial<CoreConfig>,
+  ready: (core: CoreUnderTest, app: TestApplication) => void,
+  options: TestCoreOptions = {},
+): void {
   let core: CoreUnderTest | undefined;
   beforeAll(async () => {
-    core = await startCoreForTest({ activationExpiryJobIntervalMs: 0, ...overrides });
+    core = await startCoreForTest({ activationExpiryJobIntervalMs: 0, ...overrides }, options);
     ready(core, await createTestApplication(core.v3));
   });
   afterAll(async () => {
     await core?.close();
+  });
+}
+
+/**
+ * The scenarios of `body` once per surface, in a describe block "through grpc" / "through soap", each with its
+ * own core and application. `t` and `app` are filled in before the block's first test (so read them inside
+ * tests and hooks, not while the block is being declared); `t.v3` speaks the block's surface.
+ */
+export function describeEachSurface(
+  body: (t: CoreUnderTest, app: TestApplication, surface: Surface) => void,
+  overrides: Partial<CoreConfig> = {},
+): void {
+  describe.each(SURFACES)("through %s", (surface) => {
+    const t = {} as CoreUnderTest;
+    const app = {} as TestApplication;
+    const ready = (core: CoreUnderTest, application: TestApplication) => {
+      Object.assign(t, core);
+      Object.assign(app, application);
+    };
+    useCoreWithApplication(overrides, ready, { surface });
+    body(t, app, surface);
   });
 }
 
@@ -87,6 +114,9 @@ export async function activateDevice(
   return { device, activationId: init.activationId, userId };
 }
 
+/** The 3.0 status blob of a freshly committed activation with the default 5 attempts, as the device reads it. */
+export const FRESH_ACTIVE_STATUS = { activationStatus: 3, currentVersion: 3, upgradeVersion: 3, failedAttempts: 0, maxFailedAttempts: 5 };
+
 /** VerifySignature fields from a request the device signed. */
 export function verifySignatureRequest(signed: SignedRequest) {
   return {
@@ -105,24 +135,71 @@ export async function signAndVerify(v3: V3Client, device: SimulatedDevice, type:
   return v3.verifySignature(verifySignatureRequest(signed));
 }
 
+/** ValidateToken fields for the device's digest of its token (the simulator gives the timestamp as a number). */
+export function tokenDigest(device: SimulatedDevice, token: { tokenId: string; tokenSecret: string }, options: { timestamp?: number } = {}) {
+  const digest = device.computeTokenDigest(token, options);
+  return { ...digest, timestamp: BigInt(digest.timestamp) };
+}
+
+/**
+ * CreateToken as the enrollment server asks for it: only after the device's signature of the request verified
+ * (throws otherwise). Returns the token the device opened from the encrypted answer.
+ */
+export async function issueToken(v3: V3Client, device: SimulatedDevice, type: "POSSESSION" | "POSSESSION_KNOWLEDGE" = "POSSESSION_KNOWLEDGE") {
+  const request = device.createTokenRequest(type);
+  const verified = await v3.verifySignature(verifySignatureRequest(request.signedRequest));
+  if (!verified.signatureValid) throw new Error("the token request's signature did not verify");
+  const response = await v3.createToken({
+    activationId: request.activationId,
+    applicationKey: request.applicationKey,
+    ephemeralPublicKey: request.ephemeralPublicKey,
+    encryptedData: request.encryptedData,
+    mac: request.mac,
+    nonce: request.nonce,
+    signatureType: SignatureType[request.signatureType],
+  });
+  return device.processTokenResponse(response);
+}
+
+/** VaultUnlock fields signed by the device, optionally with a wrong PIN. */
+export function vaultUnlockRequest(device: SimulatedDevice, options: { type?: SimSignatureType; reason?: string; wrongPin?: boolean } = {}) {
+  const request = device.createVaultUnlockRequest(options.type ?? "POSSESSION_KNOWLEDGE", options.reason ?? "FETCH_ENCRYPTION_KEY");
+  const signature = options.wrongPin ? corruptSignature(request).signature : request.signature;
+  return { ...request, signature, signatureType: SignatureType[request.signatureType] };
+}
+
 /** A signature the server must reject: the right request with a wrong knowledge factor (a wrong PIN). */
-export function corruptSignature(signed: SignedRequest): SignedRequest {
+export function corruptSignature<T extends Pick<SignedRequest, "signature">>(signed: T): T {
   const signature = signed.signature.includes("-")
     ? signed.signature.replace(/\d(?=[^-]*$)/, (d) => String((Number(d) + 1) % 10))
     : flipBit(signed.signature);
   return { ...signed, signature };
 }
 
-/** The ERRxxxx code of a failed call (from the ErrorDetail), or throws if the call did not fail. */
+/**
+ * The ERRxxxx code of a failed call (from the ErrorDetail); for a SOAP fault without an errorCode "soap:" and the
+ * faultcode ("soap:Client" when the gateway refused the request before the core saw it); throws if the call did
+ * not fail.
+ */
 export async function errorCodeOf(call: Promise<unknown>): Promise<string> {
   try {
     await call;
   } catch (error) {
     const connectError = ConnectError.from(error);
     const [detail] = connectError.findDetails(ErrorDetailSchema);
-    return detail?.code ?? `no-detail:${connectError.code}`;
+    const soapFaultcode = connectError.metadata.get(SOAP_FAULTCODE);
+    return detail?.code ?? (soapFaultcode ? `soap:${soapFaultcode}` : `no-detail:${connectError.code}`);
   }
   throw new Error("expected the call to fail");
+}
+
+/**
+ * What `errorCodeOf` gives for a request the XSD does not allow (a missing required element, a value outside an
+ * enumeration): the SOAP gateway refuses it with a soap:Client fault before the core sees it; over gRPC the
+ * core's own validation answers ERR0024.
+ */
+export function schemaViolation(surface: Surface): string {
+  return surface === "soap" ? "soap:Client" : "ERR0024";
 }
 
 function flipBit(base64: string): string {

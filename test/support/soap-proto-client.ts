@@ -6,13 +6,19 @@ import { XMLParser } from "fast-xml-parser";
 import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { readFileSync } from "node:fs";
 import { bodyPayload, validateAgainstXsd } from "../../gateway-soap/src/testing/xml-schema-validation.ts";
+import { parseSchema } from "../../gateway-soap/src/xsd-model.ts";
+import type { ComplexType, ElementDecl } from "../../gateway-soap/src/xsd-model.ts";
 
 /**
  * A SOAP client with the same interface as the gRPC clients, so one scenario can run through both surfaces.
  * It writes raw SOAP 1.1 envelopes itself (element names from the contract's JSON names, which equal the XSD
- * names), checks every response payload against the original XSD with libxml2, and reads faults back into
- * ConnectErrors carrying the ErrorDetail, as a legacy client generated from the WSDL would see them.
+ * names) in the XSD's sequence order, checks every response payload against the original XSD with libxml2, and
+ * reads faults back into ConnectErrors carrying the ErrorDetail, as a legacy client generated from the WSDL would
+ * see them. A fault without an errorCode (the gateway refusing a request the XSD does not allow) carries its
+ * faultcode's local name ("Client", "Server") in the SOAP_FAULTCODE metadata entry.
  */
+
+export const SOAP_FAULTCODE = "soap-faultcode";
 
 const NAMESPACE_BY_PACKAGE: Record<string, string> = {
   "powerauth.v3": "http://getlime.io/security/powerauth/v3",
@@ -25,6 +31,11 @@ const SCHEMAS = {
   v3served: xsd("PowerAuth-3.0.xsd"),
   v2: xsd("reference/PowerAuth-2.0.xsd"),
 };
+/** The served schemas, read only for the order of each request's elements (a sequence in the XSD). */
+const REQUEST_MODELS: Record<string, ReturnType<typeof parseSchema>> = {
+  [NAMESPACE_BY_PACKAGE["powerauth.v3"]]: parseSchema(SCHEMAS.v3served),
+  [NAMESPACE_BY_PACKAGE["powerauth.v2"]]: parseSchema(xsd("PowerAuth-2.0.xsd")),
+};
 /** Request elements that only protocol 3.1 clients send; a request without them must get a pure 3.0 answer. */
 const PROTOCOL_31_REQUEST_FIELDS = new Set(["nonce", "challenge", "signatureVersion"]);
 
@@ -34,13 +45,16 @@ type XmlNode = { [element: string]: (XmlNode | string)[] };
 
 export function createSoapProtoClient<S extends DescService>(service: S, endpoint: string): Client<S> {
   const namespace = NAMESPACE_BY_PACKAGE[service.typeName.slice(0, service.typeName.lastIndexOf("."))];
+  const model = REQUEST_MODELS[namespace];
   const client: Record<string, (request: Record<string, unknown>) => Promise<unknown>> = {};
   for (const method of service.methods) {
     client[method.localName] = async (request: Record<string, unknown>) => {
       const message = create(method.input, request);
       const json = toJson(method.input, message, { alwaysEmitImplicit: true }) as Record<string, JsonValue>;
       const usesProtocol31 = Object.keys(json).some((name) => PROTOCOL_31_REQUEST_FIELDS.has(name));
-      const body = `<pa:${method.name}Request>${elementsFromJson(method.input, json)}</pa:${method.name}Request>`;
+      const requestDecl = model.elements.get(`${method.name}Request`);
+      if (requestDecl?.type.kind !== "complex") throw new Error(`no ${method.name}Request in the schema`);
+      const body = `<pa:${method.name}Request>${elementsFromJson(method.input, requestDecl.type, json)}</pa:${method.name}Request>`;
       const envelope = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:pa="${namespace}"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
       const response = await fetch(endpoint, { method: "POST", headers: { "content-type": "text/xml; charset=utf-8" }, body: envelope });
       const xml = await response.text();
@@ -58,20 +72,23 @@ export function createSoapProtoClient<S extends DescService>(service: S, endpoin
   return client as unknown as Client<S>;
 }
 
-function elementsFromJson(desc: DescMessage, json: Record<string, JsonValue>): string {
-  return desc.fields
-    .map((field) => {
-      const value = json[field.jsonName];
-      if (value === undefined || value === null) return "";
+function elementsFromJson(desc: DescMessage, type: ComplexType, json: Record<string, JsonValue>): string {
+  const unknown = Object.keys(json).filter((name) => !type.elements.some((decl) => decl.name === name));
+  if (unknown.length > 0) throw new Error(`${desc.typeName}: ${unknown.join(", ")} not in the XSD`);
+  return type.elements
+    .map((decl) => {
+      const value = json[decl.name];
+      const field = desc.fields.find((candidate) => candidate.jsonName === decl.name);
+      if (value === undefined || value === null || !field) return "";
       const values = Array.isArray(value) ? value : [value];
-      return values.map((item) => `<pa:${field.jsonName}>${xmlValue(field, item)}</pa:${field.jsonName}>`).join("");
+      return values.map((item) => `<pa:${decl.name}>${xmlValue(field, decl, item)}</pa:${decl.name}>`).join("");
     })
     .join("");
 }
 
-function xmlValue(field: DescField, value: JsonValue): string {
+function xmlValue(field: DescField, decl: ElementDecl, value: JsonValue): string {
   const message = field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message") ? field.message : undefined;
-  if (message && message.typeName !== "google.protobuf.Timestamp") return elementsFromJson(message, value as Record<string, JsonValue>);
+  if (message && decl.type.kind === "complex") return elementsFromJson(message, decl.type, value as Record<string, JsonValue>);
   const enumDesc = field.fieldKind === "enum" || (field.fieldKind === "list" && field.listKind === "enum") ? field.enum : undefined;
   if (enumDesc) return enumDesc.values.find((candidate) => candidate.name === value)?.localName ?? String(value);
   return escapeXml(String(value));
@@ -110,8 +127,9 @@ function faultToConnectError(fault: XmlNode): ConnectError {
   const detail = fault.detail?.[0];
   const errorCode = typeof detail === "object" ? textOf(detail, "errorCode") : "";
   if (!errorCode) {
-    const code = faultcode.endsWith(":Client") ? Code.InvalidArgument : Code.Internal;
-    return new ConnectError(`${faultcode}: ${faultstring}`, code);
+    const local = faultcode.slice(faultcode.indexOf(":") + 1);
+    const code = local === "Client" ? Code.InvalidArgument : Code.Internal;
+    return new ConnectError(`${faultcode}: ${faultstring}`, code, new Headers({ [SOAP_FAULTCODE]: local }));
   }
   const errorDetail = create(ErrorDetailSchema, {
     code: errorCode,
