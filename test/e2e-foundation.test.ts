@@ -9,7 +9,7 @@ import { createGrpcWebTransport } from "@connectrpc/connect-node";
 import { decodeMobileSdkConfig } from "../core/src/domain/mobile-sdk-config.ts";
 import { GrpcJsClient, GrpcStatus } from "./support/grpc-js-client.ts";
 import type { GrpcJsError } from "./support/grpc-js-client.ts";
-import { callSoap } from "./support/soap-client.ts";
+import { callSoap, serviceFault } from "./support/soap-client.ts";
 import { startStack } from "./support/stack.ts";
 import type { Stack } from "./support/stack.ts";
 
@@ -151,12 +151,7 @@ describe("applications through SOAP and gRPC", () => {
   it("reports an unknown application as ERR0015 in a SOAP-ENV:Server fault with the detail legacy clients read", async () => {
     const answer = await callSoap(stack.soapUrl, "v3", "GetApplicationDetail", { applicationId: "987654" });
     expect(answer.status).toBe(500);
-    expect(answer.fault).toEqual({
-      faultcode: "SOAP-ENV:Server",
-      faultstring: "Application or application version does not exist.",
-      errorCode: "ERR0015",
-      localizedMessage: "Application or application version does not exist.",
-    });
+    expect(answer.fault).toEqual(serviceFault("ERR0015", "Application or application version does not exist."));
   });
 
   it("refuses a duplicate application name with ERR0043", async () => {

@@ -50,6 +50,11 @@ const parser = new XMLParser({
 /** Elements that may repeat in responses; parsed as arrays even when only one is present. */
 const REPEATED = new Set(["applications", "versions", "errors", "items", "activations", "puks", "callbackUrlList", "recoveryCodes", "entry"]);
 
+/** The fault the reference server sends for a service error: SOAP-ENV:Server, the English message twice, the code. */
+export function serviceFault(errorCode: string, message: string): SoapFault {
+  return { faultcode: "SOAP-ENV:Server", faultstring: message, errorCode, localizedMessage: message };
+}
+
 /** Sends one SOAP 1.1 request built from `fields` (in XSD order) and returns the parsed, schema-checked answer. */
 export async function callSoap(
   endpoint: string,
