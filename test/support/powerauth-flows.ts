@@ -117,7 +117,10 @@ export async function activateDevice(
 /** The 3.0 status blob of a freshly committed activation with the default 5 attempts, as the device reads it. */
 export const FRESH_ACTIVE_STATUS = { activationStatus: 3, currentVersion: 3, upgradeVersion: 3, failedAttempts: 0, maxFailedAttempts: 5 };
 
-/** VerifySignature fields from a request the device signed. */
+/**
+ * VerifySignature fields from a request the device signed. A 3.0 device's request has no signatureVersion, as
+ * a client generated from the 0.22 schema (which has no such element) sends it; the server takes it for 3.0.
+ */
 export function verifySignatureRequest(signed: SignedRequest) {
   return {
     activationId: signed.activationId,
@@ -125,7 +128,7 @@ export function verifySignatureRequest(signed: SignedRequest) {
     data: signed.data,
     signature: signed.signature,
     signatureType: SignatureType[signed.signatureType],
-    signatureVersion: signed.signatureVersion,
+    signatureVersion: protocol31Only(signed.signatureVersion),
   };
 }
 
@@ -161,11 +164,11 @@ export async function issueToken(v3: V3Client, device: SimulatedDevice, type: "P
   return device.processTokenResponse(response);
 }
 
-/** VaultUnlock fields signed by the device, optionally with a wrong PIN. */
+/** VaultUnlock fields signed by the device, optionally with a wrong PIN (no signatureVersion from a 3.0 device). */
 export function vaultUnlockRequest(device: SimulatedDevice, options: { type?: SimSignatureType; reason?: string; wrongPin?: boolean } = {}) {
   const request = device.createVaultUnlockRequest(options.type ?? "POSSESSION_KNOWLEDGE", options.reason ?? "FETCH_ENCRYPTION_KEY");
   const signature = options.wrongPin ? corruptSignature(request).signature : request.signature;
-  return { ...request, signature, signatureType: SignatureType[request.signatureType] };
+  return { ...request, signature, signatureType: SignatureType[request.signatureType], signatureVersion: protocol31Only(request.signatureVersion) };
 }
 
 /** A signature the server must reject: the right request with a wrong knowledge factor (a wrong PIN). */
@@ -200,6 +203,11 @@ export async function errorCodeOf(call: Promise<unknown>): Promise<string> {
  */
 export function schemaViolation(surface: Surface): string {
   return surface === "soap" ? "soap:Client" : "ERR0024";
+}
+
+/** signatureVersion as a client sends it: absent for 3.0, which has no such element. */
+function protocol31Only(signatureVersion: string): string | undefined {
+  return signatureVersion === "3.0" ? undefined : signatureVersion;
 }
 
 function flipBit(base64: string): string {
