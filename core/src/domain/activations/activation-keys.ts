@@ -5,7 +5,6 @@ import type { ActivationKeys } from "../../crypto/activation-keys.ts";
 import { exportPrivateKeyForStorage, parsePrivateKey, parsePublicKey } from "../../crypto/ec-keys.ts";
 import type { KeyObject } from "../../crypto/ec-keys.ts";
 import { RECORD_ENCRYPTION_MODE, decryptRecord, encryptRecord } from "../../crypto/record-encryption.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 
@@ -30,11 +29,27 @@ export function sealServerPrivateKey(
 }
 
 /**
+ * The stored fields an activation's keys are made from (an `Activation` entity loaded with its private key,
+ * or the plain row the signature check reads). Encrypted private keys are bound to `userId&activationId`.
+ */
+export interface StoredActivationKeys {
+  activationId: string;
+  userId: string;
+  serverPrivateKeyBase64: string;
+  serverPrivateKeyEncryption: number;
+  serverPublicKeyBase64: string;
+  devicePublicKeyBase64?: string | null;
+}
+
+/**
  * The activation's server private key, decrypted if it is stored encrypted. An encrypted record without a
  * configured key is ERR0020 (as the reference), an unknown mode ERR0021, a record that does not decrypt
  * ERR0022. The activation must have been loaded with its private key.
  */
-export function openServerPrivateKey(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, activation: Activation): KeyObject {
+export function openServerPrivateKey(
+  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
+  activation: Omit<StoredActivationKeys, "serverPublicKeyBase64">,
+): KeyObject {
   const stored = activation.serverPrivateKeyBase64;
   try {
     switch (activation.serverPrivateKeyEncryption) {
@@ -60,15 +75,75 @@ export interface ActivationKeyMaterial {
   keys: ActivationKeys;
 }
 
+/** Activations whose key material is kept per settings object (a few hundred bytes each). */
+const KEY_MATERIAL_CACHE_SIZE = 10_000;
+
+interface CachedKeyMaterial {
+  from: StoredActivationKeys;
+  material: ActivationKeyMaterial;
+}
+
+const keyMaterialCaches = new WeakMap<object, Map<string, CachedKeyMaterial>>();
+
+function newKeyMaterialCache(settings: object): Map<string, CachedKeyMaterial> {
+  const cache = new Map<string, CachedKeyMaterial>();
+  keyMaterialCaches.set(settings, cache);
+  return cache;
+}
+
 /**
  * Derives the activation's keys (KEY_MASTER_SECRET and its children) from the stored key pair. Only an
  * activation past its key exchange has a device public key; asking earlier is ERR0008.
+ *
+ * Parsing the keys, decrypting the private key and the ECDH cost more than everything else a signature check
+ * does, and their inputs hardly ever change, so the result is remembered per activation together with the
+ * stored values it came from: it is served only while every one of them is still what the row holds, so a
+ * changed row (new device key, re-encrypted private key) is derived afresh and never answered from before.
+ * The cache belongs to one `settings` object, so a different master DB key never sees another's results;
+ * failures are not remembered. Callers must treat the returned keys as read-only.
  */
-export function activationKeyMaterial(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, activation: Activation): ActivationKeyMaterial {
+export function activationKeyMaterial(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, activation: StoredActivationKeys): ActivationKeyMaterial {
   if (!activation.devicePublicKeyBase64) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
+  const cache = keyMaterialCaches.get(settings) ?? newKeyMaterialCache(settings);
+  const cached = cache.get(activation.activationId);
+  if (cached && derivedFromSameRow(cached.from, activation)) {
+    // Most recently used last, so the oldest entry is the one evicted.
+    cache.delete(activation.activationId);
+    cache.set(activation.activationId, cached);
+    return cached.material;
+  }
+  const material = deriveActivationKeyMaterial(settings, activation, activation.devicePublicKeyBase64);
+  if (cache.size >= KEY_MATERIAL_CACHE_SIZE && !cached) cache.delete(cache.keys().next().value as string);
+  cache.set(activation.activationId, { from: storedKeysOf(activation), material });
+  return material;
+}
+
+/** Every stored value the key material depends on: a change in any of them means deriving afresh. */
+const STORED_KEY_FIELDS = [
+  "activationId",
+  "userId",
+  "serverPrivateKeyBase64",
+  "serverPrivateKeyEncryption",
+  "serverPublicKeyBase64",
+  "devicePublicKeyBase64",
+] as const satisfies readonly (keyof StoredActivationKeys)[];
+
+function storedKeysOf(activation: StoredActivationKeys): StoredActivationKeys {
+  return Object.fromEntries(STORED_KEY_FIELDS.map((field) => [field, activation[field]])) as unknown as StoredActivationKeys;
+}
+
+function derivedFromSameRow(from: StoredActivationKeys, activation: StoredActivationKeys): boolean {
+  return STORED_KEY_FIELDS.every((field) => from[field] === activation[field]);
+}
+
+function deriveActivationKeyMaterial(
+  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
+  activation: StoredActivationKeys,
+  devicePublicKeyBase64: string,
+): ActivationKeyMaterial {
   const serverPrivateKey = openServerPrivateKey(settings, activation);
   try {
-    const devicePublicKey = parsePublicKey(decodeBase64(activation.devicePublicKeyBase64, "device public key"));
+    const devicePublicKey = parsePublicKey(decodeBase64(devicePublicKeyBase64, "device public key"));
     const serverPublicKey = parsePublicKey(decodeBase64(activation.serverPublicKeyBase64, "server public key"));
     return { serverPrivateKey, devicePublicKey, serverPublicKey, keys: deriveActivationKeysFromKeyPair(serverPrivateKey, devicePublicKey) };
   } catch (error) {
