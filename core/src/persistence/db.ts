@@ -10,6 +10,8 @@ import { Application, ApplicationConfig, ApplicationVersion, MasterKeypair } fro
 import { ApplicationCallback, ApplicationCallbackEvent } from "./callback.entity.ts";
 import { Integration } from "./integration.entity.ts";
 import { migrationsList } from "./migrations/index.ts";
+import { prepareStatementsOnConnect } from "./prepared-statements.ts";
+import { SIGNATURE_STATEMENTS } from "./signature-attempt.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
 import { Token } from "./token.entity.ts";
 
@@ -70,6 +72,7 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
         pool: { min: 0, max: options.poolSize ?? 20 },
+        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, SIGNATURE_STATEMENTS) },
       })
     : await MikroORM.init({ ...common, driver: PgliteDriver, dbName: options.pgliteDir ?? "memory://" });
   await orm.migrator.up();

@@ -2,7 +2,8 @@ import { createOfflineSignaturePayload, OFFLINE_KEY_INDICATOR } from "../../cryp
 import { offlineSignatureBaseData } from "../../crypto/multi-factor-signature.ts";
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import type { Db } from "../../persistence/db.ts";
-import { findActivation, lockActivation } from "../../persistence/activation.repository.ts";
+import { findActivation } from "../../persistence/activation.repository.ts";
+import { lockActivationForSignature } from "../../persistence/signature-attempt.repository.ts";
 import { openServerPrivateKey } from "../activations/activation-keys.ts";
 import { loadMasterKeyPair } from "../activations/application-keys.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
@@ -55,13 +56,13 @@ export async function verifyOfflineSignature(
   input: { activationId: string; data: string; signature: string; allowBiometry: boolean },
 ): Promise<SignatureVerdict> {
   return db.transaction(async (tx) => {
-    const activation = await lockActivation(tx, input.activationId, { withPrivateKey: true });
-    if (!activation) return UNKNOWN_ACTIVATION_VERDICT;
+    const locked = await lockActivationForSignature(tx, input.activationId, null);
+    if (!locked) return UNKNOWN_ACTIVATION_VERDICT;
     const signatureTypes: SignatureType[] = input.allowBiometry ? ["POSSESSION_KNOWLEDGE", "POSSESSION_BIOMETRY"] : ["POSSESSION_KNOWLEDGE"];
     return verifyLockedSignature(
       tx,
       settings,
-      activation,
+      locked.activation,
       {
         data: offlineSignatureBaseData(input.data),
         signature: input.signature,

@@ -2,8 +2,7 @@ import { onlineSignatureBaseData, signatureFormatForVersion } from "../../crypto
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import { utf8 } from "../../crypto/bytes.ts";
 import type { Db, Tx } from "../../persistence/db.ts";
-import { findVersionByApplicationKey } from "../../persistence/application.repository.ts";
-import { lockActivation } from "../../persistence/activation.repository.ts";
+import { lockActivationForSignature } from "../../persistence/signature-attempt.repository.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { UNKNOWN_ACTIVATION_VERDICT, recordInvalidApplicationAttempt, verifyLockedSignature } from "./signature-verification.ts";
 import type { SignatureVerdict } from "./signature-verification.ts";
@@ -42,8 +41,9 @@ export async function verifyOnlineSignatureInTransaction(
   additionalInfo: KeyValue[] = [],
 ): Promise<SignatureVerdict> {
   const now = new Date();
-  const activation = await lockActivation(tx, request.activationId, { withPrivateKey: true });
-  if (!activation) return UNKNOWN_ACTIVATION_VERDICT;
+  const locked = await lockActivationForSignature(tx, request.activationId, request.applicationKey);
+  if (!locked) return UNKNOWN_ACTIVATION_VERDICT;
+  const { activation, version } = locked;
   const check = {
     signature: request.signature,
     signatureTypes: [request.signatureType],
@@ -52,7 +52,6 @@ export async function verifyOnlineSignatureInTransaction(
     signatureVersion: request.signatureVersion ?? null,
     additionalInfo,
   };
-  const version = await findVersionByApplicationKey(tx, request.applicationKey);
   if (!version || !version.supported || version.applicationId !== activation.applicationId) {
     return recordInvalidApplicationAttempt(tx, activation, { ...check, data: utf8(`${request.data}&${request.applicationKey}`) }, now);
   }

@@ -1,7 +1,6 @@
 import { encodeBase64 } from "../../crypto/bytes.ts";
 import type { Db, Tx } from "../../persistence/db.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
-import { SignatureAudit } from "../../persistence/signature-audit.entity.ts";
+import { recordSignatureAttempt } from "../../persistence/signature-attempt.repository.ts";
 import { listSignatureAuditOfUser } from "../../persistence/signature-audit.repository.ts";
 import { activationStatusName } from "../activations/activation-status.ts";
 import type { ActivationStatusName } from "../activations/activation-status.ts";
@@ -27,13 +26,26 @@ export type AuditNote =
   | "activation_invalid_state"
   | "activation_invalid_state_ctr_mismatch";
 
+/** The activation's bookkeeping as it is after an attempt: what is stored and what the audit row shows. */
+export interface ActivationAfterAttempt {
+  activationId: string;
+  counter: number;
+  ctrData: string | null;
+  failedAttempts: number;
+  activationStatus: number;
+  blockedReason: string | null;
+}
+
 /**
- * Records one verification attempt (valid or not) with the activation's counter, CTR_DATA and status as they
- * are after the attempt, so an operator can reconstruct what happened to an activation and why it got blocked.
+ * Stores one verification attempt (valid or not): the activation's counter, CTR_DATA, failed attempts and last
+ * use, and the audit row with the counter, CTR_DATA and status as they are after the attempt, so an operator
+ * can reconstruct what happened to an activation and why it got blocked. One statement, on the caller's
+ * transaction (which holds the activation's row lock). A status change is not stored here but by the
+ * status-change hook.
  */
-export function writeSignatureAudit(
+export function recordSignatureAttemptWithAudit(
   tx: Tx,
-  activation: Activation,
+  after: ActivationAfterAttempt,
   entry: {
     data: Uint8Array;
     signature: string;
@@ -45,12 +57,14 @@ export function writeSignatureAudit(
     signatureVersion: string | null;
     now: Date;
   },
-): void {
-  tx.create(SignatureAudit, {
-    activationId: activation.activationId,
-    activationCounter: activation.counter,
-    activationCtrData: activation.ctrData ?? null,
-    activationStatus: activation.activationStatus,
+): Promise<void> {
+  return recordSignatureAttempt(tx, {
+    activationId: after.activationId,
+    counter: after.counter,
+    ctrData: after.ctrData,
+    failedAttempts: after.failedAttempts,
+    timestamp: entry.now,
+    activationStatus: after.activationStatus,
     additionalInfo: JSON.stringify({ entry: entry.additionalInfo }),
     dataBase64: encodeBase64(entry.data),
     signatureType: entry.signatureType,
@@ -58,7 +72,6 @@ export function writeSignatureAudit(
     signature: entry.signature.slice(0, 255),
     valid: entry.valid,
     note: entry.note,
-    timestampCreated: entry.now,
     version: entry.version,
     signatureVersion: entry.signatureVersion,
   });

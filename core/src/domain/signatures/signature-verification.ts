@@ -3,15 +3,16 @@ import { nextCounterData, numericCounterData } from "../../crypto/hash-counter.t
 import { signatureKeysForType, verifySignature } from "../../crypto/multi-factor-signature.ts";
 import type { SignatureFactorKeys, SignatureFormat, SignatureType } from "../../crypto/multi-factor-signature.ts";
 import type { Tx } from "../../persistence/db.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
+import { findActivation } from "../../persistence/activation.repository.ts";
+import type { SignatureActivation } from "../../persistence/signature-attempt.repository.ts";
 import { ActivationStatus, BlockedReason, activationStatusName } from "../activations/activation-status.ts";
 import type { ActivationStatusName } from "../activations/activation-status.ts";
 import { activationKeyMaterial } from "../activations/activation-keys.ts";
 import { changeActivationStatus } from "../activations/status-change.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
-import { AdditionalInfoKey, writeSignatureAudit } from "./signature-audit-log.ts";
-import type { AuditNote, KeyValue } from "./signature-audit-log.ts";
+import { AdditionalInfoKey, recordSignatureAttemptWithAudit } from "./signature-audit-log.ts";
+import type { ActivationAfterAttempt, AuditNote, KeyValue } from "./signature-audit-log.ts";
 
 /** One signature to check against a locked activation. */
 export interface SignatureCheck {
@@ -50,24 +51,25 @@ export const UNKNOWN_ACTIVATION_VERDICT: SignatureVerdict = { signatureValid: fa
  * the caller has locked: tries each counter step from the stored counter up to the lookahead; a match moves
  * the counter (and CTR_DATA) just past the matched step, anything else leaves them alone. Failures count
  * against `maxFailedAttempts` unless the signature is possession-only, and the last allowed failure blocks
- * the activation through the status-change hook. Every attempt leaves an audit row.
+ * the activation through the status-change hook. Every attempt leaves an audit row, written together with the
+ * counter bookkeeping in one statement. Keys are derived only for an ACTIVE activation below its limit.
  */
 export async function verifyLockedSignature(
   tx: Tx,
   settings: ServiceSettings,
-  activation: Activation,
+  activation: SignatureActivation,
   check: SignatureCheck,
   now: Date,
 ): Promise<SignatureVerdict> {
   const requestedType = check.signatureTypes[0];
-  activation.timestampLastUsed = now;
+  const after = activationBeforeAttempt(activation);
   if (activation.activationStatus !== ActivationStatus.ACTIVE) {
-    return rejectUnchecked(tx, activation, check, "activation_invalid_state", now);
+    return rejectUnchecked(tx, activation, after, check, "activation_invalid_state", now);
   }
   if (activation.failedAttempts >= activation.maxFailedAttempts) {
     // Cannot happen through this service; guards rows changed behind its back (as the reference does since 1.4).
-    const additionalInfo = await blockForFailures(tx, activation, check, now);
-    return rejectUnchecked(tx, activation, { ...check, additionalInfo }, "activation_invalid_state_ctr_mismatch", now);
+    const additionalInfo = await blockForFailures(tx, activation, after, check, now);
+    return rejectUnchecked(tx, activation, after, { ...check, additionalInfo }, "activation_invalid_state_ctr_mismatch", now);
   }
 
   const signatureVersion = resolveSignatureVersion(activation, check.forcedSignatureVersion);
@@ -80,10 +82,10 @@ export async function verifyLockedSignature(
   const match = findMatchingStep(activation, signatureVersion, factorKeys, check, settings.signatureValidationLookahead);
 
   if (match) {
-    activation.counter = match.nextCounter;
-    if (match.nextCtrData) activation.ctrData = encodeBase64(match.nextCtrData);
-    if (match.signatureType !== "POSSESSION") activation.failedAttempts = 0;
-    audit(tx, activation, check, { signatureType: match.signatureType, valid: true, note: "signature_ok", version: signatureVersion, now });
+    after.counter = match.nextCounter;
+    if (match.nextCtrData) after.ctrData = encodeBase64(match.nextCtrData);
+    if (match.signatureType !== "POSSESSION") after.failedAttempts = 0;
+    await audit(tx, after, check, { signatureType: match.signatureType, valid: true, note: "signature_ok", version: signatureVersion, now });
     return {
       signatureValid: true,
       activationStatus: "ACTIVE",
@@ -97,12 +99,12 @@ export async function verifyLockedSignature(
     };
   }
 
-  if (requestedType !== "POSSESSION") activation.failedAttempts += 1;
+  if (requestedType !== "POSSESSION") after.failedAttempts += 1;
   const additionalInfo = [...check.additionalInfo];
   if (check.biometryAllowed) additionalInfo.push({ key: AdditionalInfoKey.BIOMETRY_ALLOWED, value: "TRUE" });
-  const remainingAttempts = activation.maxFailedAttempts - activation.failedAttempts;
-  const finalInfo = remainingAttempts <= 0 ? await blockForFailures(tx, activation, { ...check, additionalInfo }, now) : additionalInfo;
-  audit(tx, activation, { ...check, additionalInfo: finalInfo }, {
+  const remainingAttempts = activation.maxFailedAttempts - after.failedAttempts;
+  const finalInfo = remainingAttempts <= 0 ? await blockForFailures(tx, activation, after, { ...check, additionalInfo }, now) : additionalInfo;
+  await audit(tx, after, { ...check, additionalInfo: finalInfo }, {
     signatureType: requestedType,
     valid: false,
     note: "signature_does_not_match",
@@ -111,8 +113,8 @@ export async function verifyLockedSignature(
   });
   return {
     signatureValid: false,
-    activationStatus: activationStatusName(activation.activationStatus),
-    blockedReason: activation.blockedReason ?? null,
+    activationStatus: activationStatusName(after.activationStatus),
+    blockedReason: after.blockedReason,
     activationId: activation.activationId,
     userId: activation.userId,
     applicationId: activation.applicationId,
@@ -129,28 +131,61 @@ export async function verifyLockedSignature(
  */
 export async function recordInvalidApplicationAttempt(
   tx: Tx,
-  activation: Activation,
+  activation: SignatureActivation,
   check: SignatureCheck,
   now: Date,
 ): Promise<SignatureVerdict> {
   const requestedType = check.signatureTypes[0];
-  activation.timestampLastUsed = now;
+  const after = activationBeforeAttempt(activation);
   let additionalInfo = check.additionalInfo;
   if (activation.activationStatus === ActivationStatus.ACTIVE && requestedType !== "POSSESSION") {
-    activation.failedAttempts += 1;
-    if (activation.maxFailedAttempts - activation.failedAttempts <= 0) additionalInfo = await blockForFailures(tx, activation, check, now);
+    after.failedAttempts += 1;
+    if (activation.maxFailedAttempts - after.failedAttempts <= 0) additionalInfo = await blockForFailures(tx, activation, after, check, now);
   }
-  return rejectUnchecked(tx, activation, { ...check, additionalInfo }, "activation_invalid_application", now);
+  return rejectUnchecked(tx, activation, after, { ...check, additionalInfo }, "activation_invalid_application", now);
+}
+
+/** The bookkeeping an attempt may change, starting from the locked row. */
+function activationBeforeAttempt(activation: SignatureActivation): ActivationAfterAttempt {
+  return {
+    activationId: activation.activationId,
+    counter: activation.counter,
+    ctrData: activation.ctrData ?? null,
+    failedAttempts: activation.failedAttempts,
+    activationStatus: activation.activationStatus,
+    blockedReason: activation.blockedReason ?? null,
+  };
 }
 
 /** Audits an attempt whose signature was never computed and answers with the activation's state only. */
-function rejectUnchecked(tx: Tx, activation: Activation, check: SignatureCheck, note: AuditNote, now: Date): SignatureVerdict {
-  audit(tx, activation, check, { signatureType: check.signatureTypes[0], valid: false, note, version: activation.version ?? null, now });
-  return { signatureValid: false, activationStatus: activationStatusName(activation.activationStatus) };
+async function rejectUnchecked(
+  tx: Tx,
+  activation: SignatureActivation,
+  after: ActivationAfterAttempt,
+  check: SignatureCheck,
+  note: AuditNote,
+  now: Date,
+): Promise<SignatureVerdict> {
+  await audit(tx, after, check, { signatureType: check.signatureTypes[0], valid: false, note, version: activation.version ?? null, now });
+  return { signatureValid: false, activationStatus: activationStatusName(after.activationStatus) };
 }
 
-async function blockForFailures(tx: Tx, activation: Activation, check: SignatureCheck, now: Date): Promise<KeyValue[]> {
-  await changeActivationStatus(tx, activation, ActivationStatus.BLOCKED, { reason: BlockedReason.MAX_FAILED_ATTEMPTS, now });
+/**
+ * Blocks the activation through the one status-change hook (history and callbacks in this transaction), on
+ * the managed entity: the rare path may load it, the row being locked by this transaction already.
+ */
+async function blockForFailures(
+  tx: Tx,
+  activation: SignatureActivation,
+  after: ActivationAfterAttempt,
+  check: SignatureCheck,
+  now: Date,
+): Promise<KeyValue[]> {
+  const entity = await findActivation(tx, activation.activationId);
+  if (!entity) throw new Error(`locked activation ${activation.activationId} vanished`);
+  await changeActivationStatus(tx, entity, ActivationStatus.BLOCKED, { reason: BlockedReason.MAX_FAILED_ATTEMPTS, now });
+  after.activationStatus = entity.activationStatus;
+  after.blockedReason = entity.blockedReason ?? null;
   return [...check.additionalInfo, { key: AdditionalInfoKey.BLOCKED_REASON, value: BlockedReason.MAX_FAILED_ATTEMPTS }];
 }
 
@@ -162,7 +197,7 @@ interface MatchedStep {
 }
 
 function findMatchingStep(
-  activation: Activation,
+  activation: SignatureActivation,
   signatureVersion: 2 | 3,
   factorKeys: SignatureFactorKeys,
   check: SignatureCheck,
@@ -191,7 +226,7 @@ function findMatchingStep(
   return null;
 }
 
-function resolveSignatureVersion(activation: Activation, forcedSignatureVersion: number | undefined): 2 | 3 {
+function resolveSignatureVersion(activation: SignatureActivation, forcedSignatureVersion: number | undefined): 2 | 3 {
   const version = activation.version;
   if (version !== 2 && version !== 3) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
   if (forcedSignatureVersion === 3 && version === 2 && activation.ctrData) return 3;
@@ -200,11 +235,11 @@ function resolveSignatureVersion(activation: Activation, forcedSignatureVersion:
 
 function audit(
   tx: Tx,
-  activation: Activation,
+  after: ActivationAfterAttempt,
   check: SignatureCheck,
   outcome: { signatureType: SignatureType; valid: boolean; note: AuditNote; version: number | null; now: Date },
-): void {
-  writeSignatureAudit(tx, activation, {
+): Promise<void> {
+  return recordSignatureAttemptWithAudit(tx, after, {
     data: check.data,
     signature: check.signature,
     signatureType: outcome.signatureType,

@@ -1,0 +1,23 @@
+import { CompiledQuery } from "kysely";
+import type { Tx } from "./db.ts";
+
+/** A hand-written statement with `$n` parameters and the name it is prepared under on PostgreSQL connections. */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Runs one hand-written statement with `$n` parameters on the unit of work's own connection (inside
+ * `db.transaction` that is the transaction's connection, so row locks and writes belong to it). The statement
+ * goes to the driver as it is, with server-side parameters, exactly as `pg`'s `client.query(text, values)`
+ * sends it (on PostgreSQL as the named prepared statement, see `prepared-statements.ts`); PGlite takes the
+ * same form. For hot paths only: nothing is built, hydrated, tracked or logged, so the entity manager does not
+ * know about what this reads or writes.
+ */
+export async function executeStatement<Row>(tx: Tx, statement: NamedStatement, params: readonly unknown[]): Promise<Row[]> {
+  // Outside a transaction this would run on any pooled connection, and a row lock would end with the statement.
+  if (!tx.isInTransaction()) throw new Error(`statement ${statement.name} must run inside db.transaction`);
+  const result = await tx.getKysely().executeQuery<Row>(CompiledQuery.raw(statement.text, params as unknown[]));
+  return result.rows;
+}
