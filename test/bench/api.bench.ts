@@ -5,10 +5,16 @@
  * statement, `commit`), its SQL imported from `core/src/persistence/signature-attempt.sql.ts`, run directly
  * with `pg` on the same database in the same run. When the core's SQL changes, the ceiling changes with it.
  *
+ * A second table splits the CPU time each measurement cost per call between the core, the SOAP gateway, this
+ * client and the PostgreSQL server, and shows what else kept the machine busy (Linux `/proc`; left out
+ * elsewhere, and the PostgreSQL column only when the server runs on this machine). On a small machine that
+ * table, not the latency, says what bounds the ratio to the ceiling.
+ *
  * Environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres:postgres@127.0.0.1:5432/postgres),
  * BENCH_DURATION_MS (default 10000 per measurement), BENCH_CONCURRENCY (default 32).
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
@@ -19,6 +25,7 @@ import {
   recordSignatureAttemptParams,
 } from "../../core/src/persistence/signature-attempt.sql.ts";
 import { LISTENING, startProcess } from "../../scripts/processes.ts";
+import type { RunningProcess } from "../../scripts/processes.ts";
 import { activateDevice, createTestApplication, verifySignatureRequest } from "../support/powerauth-flows.ts";
 import type { SimulatedDevice } from "../simulator/index.ts";
 
@@ -34,6 +41,17 @@ interface Measurement {
   failures: number;
   seconds: number;
   latenciesMs: number[];
+  /** CPU seconds spent during the timed run, per participant (absent where `/proc` cannot tell). */
+  cpu: CpuSeconds;
+}
+
+interface CpuSeconds {
+  core?: number;
+  soap?: number;
+  client: number;
+  postgres?: number;
+  /** Busy CPU time of the whole machine. */
+  machine?: number;
 }
 
 async function main(): Promise<void> {
@@ -61,11 +79,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < concurrency; i++) devices.push(await activateDevice(v3, app, { protocolVersion: "3.1" }));
     log(`set-up: ${devices.length} activations on ${redact(serverUrl)}; ${durationMs} ms per measurement after ${warmupMs} ms warm-up`);
 
-    const grpc = await measure("gRPC VerifySignature", devices, async ({ device }) => {
+    const cpu = () => cpuSeconds(core, soap);
+    const grpc = await measure("gRPC VerifySignature", devices, cpu, async ({ device }) => {
       const response = await v3.verifySignature(verifySignatureRequest(sign(device)));
       return response.signatureValid;
     });
-    const soapResult = await measure("SOAP VerifySignature", devices, async ({ device }) => {
+    const soapResult = await measure("SOAP VerifySignature", devices, cpu, async ({ device }) => {
       const response = await fetch(soap.url, {
         method: "POST",
         headers: { "content-type": "text/xml; charset=utf-8" },
@@ -74,7 +93,7 @@ async function main(): Promise<void> {
       return (await response.text()).includes("<ns2:signatureValid>true</ns2:signatureValid>");
     });
     const samples = new Map(devices.map(({ device, activationId }) => [activationId, sign(device)]));
-    const ceiling = await measure("PostgreSQL ceiling (same SQL via pg)", devices, async ({ activationId }) => {
+    const ceiling = await measure("PostgreSQL ceiling (same SQL via pg)", devices, cpu, async ({ activationId }) => {
       await databaseTransaction(pool, samples.get(activationId)!, app.applicationSecret);
       return true;
     });
@@ -86,6 +105,7 @@ async function main(): Promise<void> {
         "begin; LOCK_ACTIVATION_FOR_SIGNATURE; RECORD_SIGNATURE_ATTEMPT; commit, both statements as named prepared statements " +
         "like the core's (no cryptography, no RPC)",
     );
+    printCpuTable([grpc, soapResult, ceiling]);
   } finally {
     await pool.end();
     await soap.stop();
@@ -142,7 +162,7 @@ async function databaseTransaction(pool: pg.Pool, signed: ReturnType<typeof sign
 }
 
 /** One worker per activation (so no two workers contend for a row lock), warm-up first, then a timed run. */
-async function measure<T>(name: string, workers: T[], call: (worker: T) => Promise<boolean>): Promise<Measurement> {
+async function measure<T>(name: string, workers: T[], cpu: () => CpuSeconds, call: (worker: T) => Promise<boolean>): Promise<Measurement> {
   const run = async (untilMs: number, record: boolean) => {
     const latenciesMs: number[] = [];
     let failures = 0;
@@ -159,11 +179,56 @@ async function measure<T>(name: string, workers: T[], call: (worker: T) => Promi
     return { latenciesMs, failures };
   };
   await run(performance.now() + warmupMs, false);
+  const cpuBefore = cpu();
   const started = performance.now();
   const { latenciesMs, failures } = await run(started + durationMs, true);
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpu();
   log(`${name}: ${latenciesMs.length} calls in ${seconds.toFixed(1)} s`);
-  return { name, calls: latenciesMs.length, failures, seconds, latenciesMs };
+  const spent = (key: keyof CpuSeconds) => {
+    const before = cpuBefore[key];
+    const after = cpuAfter[key];
+    return before === undefined || after === undefined ? undefined : after - before;
+  };
+  return {
+    name,
+    calls: latenciesMs.length,
+    failures,
+    seconds,
+    latenciesMs,
+    cpu: { core: spent("core"), soap: spent("soap"), client: spent("client") ?? 0, postgres: spent("postgres"), machine: spent("machine") },
+  };
+}
+
+/** Linux's USER_HZ: the unit of the CPU times in `/proc/<pid>/stat` and `/proc/stat`. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds used so far by the core, the gateway, this process, the local PostgreSQL server and the machine. */
+function cpuSeconds(core: RunningProcess, soap: RunningProcess): CpuSeconds {
+  const usage = process.cpuUsage();
+  const client = (usage.user + usage.system) / 1e6;
+  if (process.platform !== "linux") return { client };
+  const ofProcess = (pid: number | undefined) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return undefined;
+    }
+  };
+  let postgres: number | undefined;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("postgres")) continue;
+    } catch {
+      continue;
+    }
+    postgres = (postgres ?? 0) + (ofProcess(Number(pid)) ?? 0);
+  }
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].split(/\s+/).slice(1).map(Number);
+  const machine = (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_SECOND;
+  return { core: ofProcess(core.process.pid), soap: ofProcess(soap.process.pid), client, postgres, machine };
 }
 
 function summarize(result: Measurement, ceiling: Measurement) {
@@ -187,6 +252,25 @@ function printTable(rows: ReturnType<typeof summarize>[]): void {
       `| ${row.name} | ${Math.round(row.perSecond)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.failures} | ${(row.ofCeiling * 100).toFixed(0)} % |`,
   );
   process.stdout.write(`\n${header}\n|---|---:|---:|---:|---:|---:|\n${lines.join("\n")}\n\ntarget: gRPC ≥ 70 % of the ceiling\n`);
+}
+
+/**
+ * CPU milliseconds per call of each participant, and how many cores the rest of the machine kept busy meanwhile
+ * (other processes, including other users of the PostgreSQL server, whose backends the PostgreSQL column counts).
+ */
+function printCpuTable(results: Measurement[]): void {
+  if (results.every((result) => result.cpu.core === undefined)) return;
+  const perCall = (result: Measurement, seconds: number | undefined) =>
+    seconds === undefined ? "–" : ((1000 * seconds) / Math.max(result.calls, 1)).toFixed(2);
+  const lines = results.map((result) => {
+    const { core, soap, client, postgres, machine } = result.cpu;
+    const ours = (core ?? 0) + (soap ?? 0) + client + (postgres ?? 0);
+    const others = machine === undefined ? "–" : (Math.max(machine - ours, 0) / result.seconds).toFixed(2);
+    return `| ${result.name} | ${perCall(result, core)} | ${perCall(result, soap)} | ${perCall(result, client)} | ${perCall(result, postgres)} | ${others} |`;
+  });
+  process.stdout.write(
+    `\n| CPU ms per call | core | SOAP gateway | bench client | PostgreSQL | other load (cores) |\n|---|---:|---:|---:|---:|---:|\n${lines.join("\n")}\n`,
+  );
 }
 
 function soapEnvelope(request: ReturnType<typeof verifySignatureRequest>): string {
