@@ -6,6 +6,15 @@ export interface CoreConfig {
   host: string;
   port: number;
   databaseUrl?: string;
+  /**
+   * DATABASE_POOL_SIZE: most PostgreSQL connections the core opens (default 20; ignored on the embedded PGlite,
+   * which has one). A verification holds its connection for its whole transaction, row lock included, so this
+   * caps the transactions in flight; calls beyond it wait for a free connection. More connections only help
+   * while PostgreSQL has idle CPU: on a small machine the database, not the pool, is the limit, and a pool of
+   * about the database's cores × 2–4 serves as well as a larger one. Keep the sum over all core instances
+   * below the server's `max_connections`.
+   */
+  databasePoolSize: number;
   pgliteDir?: string;
   /** 16-byte key protecting secrets at rest (server-behaviour.md §2.3); absent = stored unencrypted. */
   masterDbEncryptionKey?: Buffer;
@@ -49,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     host: env.CORE_HOST || "127.0.0.1",
     port: parsePort(env.CORE_PORT, 50051, "CORE_PORT"),
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePoolSize: parseInteger(env.DATABASE_POOL_SIZE, 20, "DATABASE_POOL_SIZE", 1, 10_000),
     pgliteDir: env.PGLITE_DIR || undefined,
     masterDbEncryptionKey: parseMasterKey(env.POWERAUTH_MASTER_DB_ENCRYPTION_KEY),
     restrictAccess: parseBoolean(env.POWERAUTH_RESTRICT_ACCESS, false, "POWERAUTH_RESTRICT_ACCESS"),

@@ -48,7 +48,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
   const { config } = options;
   const log = options.log ?? createLogger("core");
   const ownsDb = !options.db;
-  const db = options.db ?? (await initOrm({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir }));
+  const db = options.db ?? (await initOrm({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: config.databasePoolSize }));
   if (config.adminUsername && config.adminPassword) {
     const outcome = await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
     log.info(outcome === "created" ? "initial admin user created" : "initial admin user already present", {
