@@ -12,7 +12,8 @@ export function createLogger(component: string, options: { quiet?: boolean } = {
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     if (options.quiet && level !== "error") return;
     const line = JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields });
-    (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
+    if (level === "error") process.stderr.write(`${line}\n`);
+    else stdoutLines(`${line}\n`);
   };
   return {
     info: (message, fields) => write("info", message, fields),
@@ -24,3 +25,31 @@ export function createLogger(component: string, options: { quiet?: boolean } = {
       }),
   };
 }
+
+/**
+ * Collects lines and writes them in one go at the end of the event loop's turn (and when the process exits),
+ * in order. Writing to a pipe is synchronous on Linux, so a write per line cost the access log a system call
+ * per RPC; under load one turn finishes many calls and their lines now share one write.
+ */
+export function createLineBatcher(stream: { write(text: string): unknown }): (line: string) => void {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join("");
+    pending = [];
+    stream.write(text);
+  };
+  process.on("exit", flush);
+  return (line) => {
+    pending.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
+/** One batcher for the whole process, so lines of every logger keep their order on stdout. */
+const stdoutLines = createLineBatcher(process.stdout);
