@@ -1,7 +1,7 @@
 import { EciesSession } from "./ecies.ts";
 import type { EciesFields } from "./ecies.ts";
 import { b64, td, te, unb64 } from "./primitives.ts";
-import type { EncryptedResponse, SimSignatureType } from "./device.ts";
+import type { EncryptedResponse, SignedRequest, SimSignatureType } from "./device.ts";
 
 /** GetEciesDecryptor response fields (Base64). */
 export interface EciesDecryptorFields {
@@ -115,14 +115,12 @@ export class SimulatedIntermediateServer {
   }
 
   /** SOAP VerifySignature fields for an HTTP request the app signed. */
-  verifySignatureRequest(method: string, uriId: string, body: Uint8Array | string, header: string): {
-    activationId: string;
-    applicationKey: string;
-    data: string;
-    signature: string;
-    signatureType: SimSignatureType;
-    signatureVersion: string;
-  } {
+  verifySignatureRequest(
+    method: string,
+    uriId: string,
+    body: Uint8Array | string,
+    header: string,
+  ): Omit<SignedRequest, "nonce" | "header"> {
     const h = this.parseAuthorizationHeader(header);
     const bodyBytes = typeof body === "string" ? te.encode(body) : body;
     return {
