@@ -6,7 +6,7 @@ import { Health, HealthCheckResponse_ServingStatus } from "@powerauth/proto/grpc
 import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-node";
-import { decodeMobileSdkConfig } from "../core/src/domain/mobile-sdk-config.ts";
+import { decodeMobileSdkConfig } from "../core/src/domain/applications/mobile-sdk-config.ts";
 import { GrpcJsClient, GrpcStatus } from "./support/grpc-js-client.ts";
 import type { GrpcJsError } from "./support/grpc-js-client.ts";
 import { callSoap, serviceFault } from "./support/soap-client.ts";

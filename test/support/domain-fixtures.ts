@@ -1,5 +1,5 @@
 import { SimulatedDevice } from "../simulator/index.ts";
-import type { ApplicationDetail } from "../../core/src/domain/applications.ts";
+import type { ApplicationDetail } from "../../core/src/domain/applications/applications.ts";
 import { commitActivation } from "../../core/src/domain/activations/activation-lifecycle.ts";
 import { createActivation } from "../../core/src/domain/activations/key-exchange.ts";
 import type { ServiceSettings } from "../../core/src/domain/service-settings.ts";

@@ -122,3 +122,13 @@ export class AuthenticationError extends Error {
     this.name = "AuthenticationError";
   }
 }
+
+/** Raised when an application of that name already exists. */
+export class DuplicateApplicationError extends Error {
+  readonly kind = "duplicate-application";
+
+  constructor(name: string) {
+    super(`Application already exists: ${name}`);
+    this.name = "DuplicateApplicationError";
+  }
+}

@@ -3,16 +3,16 @@ import { fromJson, toJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import type { Value } from "@bufbuild/protobuf/wkt";
 import type { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
-import { getApplicationConfig, putApplicationConfig, removeApplicationConfig } from "../domain/application-config.ts";
-import type { JsonValue } from "../domain/application-config.ts";
+import { getApplicationConfig, putApplicationConfig, removeApplicationConfig } from "../domain/applications/application-config.ts";
+import type { JsonValue } from "../domain/applications/application-config.ts";
 import {
   addCloudApplicationRoles,
   createCloudApplication,
   getCloudApplication,
   listCloudApplicationIds,
   removeCloudApplicationRoles,
-} from "../domain/cloud-applications.ts";
-import type { CloudApplication } from "../domain/cloud-applications.ts";
+} from "../domain/applications/cloud-applications.ts";
+import type { CloudApplication } from "../domain/applications/cloud-applications.ts";
 import { AdminError } from "../domain/errors.ts";
 import type { Violation } from "../domain/errors.ts";
 import type { Deps } from "./deps.ts";

@@ -8,7 +8,7 @@ import {
   listApplications,
   lookupApplicationByAppKey,
   setApplicationVersionSupported,
-} from "../domain/applications.ts";
+} from "../domain/applications/applications.ts";
 import { ServiceError, ServiceErrors } from "../domain/errors.ts";
 import type { Deps } from "./deps.ts";
 import { toProtoApplicationDetail, toProtoApplicationVersion } from "./mapping.ts";

@@ -2,9 +2,9 @@ import type { Interceptor } from "@connectrpc/connect";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { authenticateAdmin } from "../domain/admin-users.ts";
+import { authenticateAdmin } from "../domain/access/admin-users.ts";
 import { AuthenticationError } from "../domain/errors.ts";
-import { authenticateIntegration } from "../domain/integrations.ts";
+import { authenticateIntegration } from "../domain/access/integrations.ts";
 import type { Deps } from "./deps.ts";
 
 const powerAuthServices = new Set([PowerAuthServiceV3.typeName, PowerAuthServiceV2.typeName]);

@@ -1,5 +1,5 @@
 import type { CoreConfig } from "../config.ts";
-import type { BuildInfo } from "../domain/system-status.ts";
+import type { BuildInfo } from "../domain/system/system-status.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../persistence/db.ts";
 

@@ -2,8 +2,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { AdminErrorDetailSchema, AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
-import { AdminError, AuthenticationError, ServiceError, ServiceErrors } from "../domain/errors.ts";
-import { DuplicateApplicationError } from "../domain/applications.ts";
+import { AdminError, AuthenticationError, DuplicateApplicationError, ServiceError, ServiceErrors } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
 
 /** HTTP status of each admin error code lives in the REST gateway; here only the gRPC code is chosen. */

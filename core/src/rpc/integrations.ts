@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { createIntegration, getIntegrationList, removeIntegration } from "../domain/integrations.ts";
+import { createIntegration, getIntegrationList, removeIntegration } from "../domain/access/integrations.ts";
 import type { Deps } from "./deps.ts";
 import { optionalText, requireText } from "./validation.ts";
 

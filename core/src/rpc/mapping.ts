@@ -6,8 +6,8 @@ import {
   GetApplicationDetailResponseSchema,
   GetSystemStatusResponseSchema,
 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import type { ApplicationDetail, ApplicationVersionView } from "../domain/applications.ts";
-import type { SystemStatus } from "../domain/system-status.ts";
+import type { ApplicationDetail, ApplicationVersionView } from "../domain/applications/applications.ts";
+import type { SystemStatus } from "../domain/system/system-status.ts";
 
 /** The proto ⇄ domain mapping of the core's v3 surface, in one place. */
 

@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { getErrorCodeList, getSystemStatus } from "../domain/system-status.ts";
+import { getErrorCodeList, getSystemStatus } from "../domain/system/system-status.ts";
 import type { Deps } from "./deps.ts";
 import { toProtoSystemStatus } from "./mapping.ts";
 

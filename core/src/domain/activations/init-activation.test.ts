@@ -4,7 +4,7 @@ import { createTestDatabase } from "../../../../test/support/database.ts";
 import type { TestDatabase } from "../../../../test/support/database.ts";
 import { loadConfig } from "../../config.ts";
 import { findActivation } from "../../persistence/activation.repository.ts";
-import { createApplication } from "../applications.ts";
+import { createApplication } from "../applications/applications.ts";
 import { ServiceError } from "../errors.ts";
 import { openServerPrivateKey } from "./activation-keys.ts";
 import { initActivation } from "./init-activation.ts";

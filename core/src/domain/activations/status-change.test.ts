@@ -8,7 +8,7 @@ import { listActivationHistory } from "../../persistence/activation.repository.t
 import { ApplicationCallback } from "../../persistence/callback.entity.ts";
 import { listEventsOfCallback } from "../../persistence/callback.repository.ts";
 import { Activation } from "../../persistence/activation.entity.ts";
-import { createApplication } from "../applications.ts";
+import { createApplication } from "../applications/applications.ts";
 import { ActivationStatus } from "./activation-status.ts";
 import { initActivation } from "./init-activation.ts";
 import { activationCallbackPayload, changeActivationStatus } from "./status-change.ts";

@@ -4,7 +4,7 @@ import type { TestDatabase } from "../../../../test/support/database.ts";
 import { activateThroughDomain } from "../../../../test/support/domain-fixtures.ts";
 import { loadConfig } from "../../config.ts";
 import { Token } from "../../persistence/token.entity.ts";
-import { createApplication } from "../applications.ts";
+import { createApplication } from "../applications/applications.ts";
 import { validateToken } from "./tokens.ts";
 
 let database: TestDatabase;

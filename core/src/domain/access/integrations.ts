@@ -1,8 +1,8 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Db } from "../persistence/db.ts";
-import { Integration } from "../persistence/integration.entity.ts";
-import { findIntegrationByClientToken, findIntegrationById, listIntegrations } from "../persistence/integration.repository.ts";
-import { AuthenticationError } from "./errors.ts";
+import type { Db } from "../../persistence/db.ts";
+import { Integration } from "../../persistence/integration.entity.ts";
+import { findIntegrationByClientToken, findIntegrationById, listIntegrations } from "../../persistence/integration.repository.ts";
+import { AuthenticationError } from "../errors.ts";
 
 export interface CreatedIntegration {
   id: string;

@@ -1,8 +1,8 @@
 import { argon2, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Db } from "../persistence/db.ts";
-import { AdminUser } from "../persistence/admin-user.entity.ts";
-import { findAdminUserByUsername } from "../persistence/integration.repository.ts";
-import { AuthenticationError } from "./errors.ts";
+import type { Db } from "../../persistence/db.ts";
+import { AdminUser } from "../../persistence/admin-user.entity.ts";
+import { findAdminUserByUsername } from "../../persistence/integration.repository.ts";
+import { AuthenticationError } from "../errors.ts";
 
 /** OWASP's minimum Argon2id profile: 19 MiB, 2 passes, 1 lane. */
 const ARGON2_MEMORY_KIB = 19456;

@@ -1,5 +1,5 @@
-import { serviceErrorMessages } from "./errors.ts";
-import type { ServiceErrorCode } from "./errors.ts";
+import { serviceErrorMessages } from "../errors.ts";
+import type { ServiceErrorCode } from "../errors.ts";
 
 export interface SystemStatus {
   status: "OK";

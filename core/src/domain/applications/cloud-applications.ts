@@ -1,4 +1,4 @@
-import type { Db } from "../persistence/db.ts";
+import type { Db } from "../../persistence/db.ts";
 import {
   addApplicationRoles,
   createApplication,
@@ -8,7 +8,7 @@ import {
 } from "./applications.ts";
 import type { ApplicationDetail } from "./applications.ts";
 import { applicationNotFound } from "./application-config.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../errors.ts";
 import { encodeMobileSdkConfig } from "./mobile-sdk-config.ts";
 
 /** An application as the Cloud Admin API shows it: named by its id, with one ready-to-use SDK configuration. */

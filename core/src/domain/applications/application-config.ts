@@ -1,7 +1,7 @@
-import type { Db } from "../persistence/db.ts";
-import { ApplicationConfig } from "../persistence/application.entity.ts";
-import { findApplicationByName, findConfigByKey, listConfigOfApplication } from "../persistence/application.repository.ts";
-import { AdminError } from "./errors.ts";
+import type { Db } from "../../persistence/db.ts";
+import { ApplicationConfig } from "../../persistence/application.entity.ts";
+import { findApplicationByName, findConfigByKey, listConfigOfApplication } from "../../persistence/application.repository.ts";
+import { AdminError } from "../errors.ts";
 
 /**
  * The keys an application configuration may hold (cloud-admin.md §5). Only the key is validated: the values

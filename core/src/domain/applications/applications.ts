@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { encodeBase64 } from "../crypto/bytes.ts";
-import { encodePublicKey, exportPrivateKeyForStorage, generateKeyPair } from "../crypto/ec-keys.ts";
-import type { Db, Tx } from "../persistence/db.ts";
-import { Application, ApplicationVersion, MasterKeypair } from "../persistence/application.entity.ts";
+import { encodeBase64 } from "../../crypto/bytes.ts";
+import { encodePublicKey, exportPrivateKeyForStorage, generateKeyPair } from "../../crypto/ec-keys.ts";
+import type { Db, Tx } from "../../persistence/db.ts";
+import { Application, ApplicationVersion, MasterKeypair } from "../../persistence/application.entity.ts";
 import {
   findApplicationById,
   findApplicationByName,
@@ -11,9 +11,9 @@ import {
   findVersionById,
   listApplicationsInCreationOrder,
   listVersionsOfApplication,
-} from "../persistence/application.repository.ts";
-import { isUniqueViolation } from "../persistence/errors.ts";
-import { ServiceError, ServiceErrors } from "./errors.ts";
+} from "../../persistence/application.repository.ts";
+import { isUniqueViolation } from "../../persistence/errors.ts";
+import { DuplicateApplicationError, ServiceError, ServiceErrors } from "../errors.ts";
 
 export interface ApplicationSummary {
   id: number;
@@ -72,16 +72,6 @@ export async function createApplication(db: Db, input: { name: string; roles?: s
   } catch (error) {
     if (isUniqueViolation(error)) throw new DuplicateApplicationError(input.name);
     throw error;
-  }
-}
-
-/** Raised when an application of that name already exists. */
-export class DuplicateApplicationError extends Error {
-  readonly kind = "duplicate-application";
-
-  constructor(name: string) {
-    super(`Application already exists: ${name}`);
-    this.name = "DuplicateApplicationError";
   }
 }
 
