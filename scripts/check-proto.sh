@@ -3,7 +3,8 @@
 #   1. buf lint (STANDARD, see buf.yaml)
 #   2. the committed generated code in proto/gen is fresh (regenerates into a temp dir and diffs)
 #   3. buf breaking (FILE) against the main branch, when main already has .proto files
-#   4. the SOAP XSDs ⇄ proto check (scripts/check-proto-xsd.ts): every XSD element of every v3/v2 operation maps
+#   4. the SOAP XSDs ⇄ proto check (scripts/check-proto-xsd.ts, which reads the XSDs with the SOAP gateway's schema
+#      model gateway-soap/src/xsd-model.ts): every XSD element of every v3/v2 operation maps
 #      to a proto field whose JSON name equals it, with the XSD's order, type and cardinality
 #
 # Environment:
