@@ -6,36 +6,40 @@ import type { CallOptions } from "@connectrpc/connect";
 import type { AdminClient } from "./core-client.ts";
 import type { ValidationStyle } from "./errors.ts";
 import {
-  STATUS_OK,
-  fromJsonAddApplicationRolesRequest,
-  fromJsonCreateApplicationConfigRequest,
   fromJsonCreateApplicationRequest,
+  fromPathGetApplicationDetailRequest,
+  toJsonApplication,
+  toJsonApplicationList,
+} from "./mapping/applications.ts";
+import {
   fromJsonCreateCallbackRequest,
   fromJsonOperationCallbackRequest,
-  fromJsonRemoveApplicationConfigRequest,
-  fromJsonRemoveApplicationRolesRequest,
   fromJsonUpdateCallbackRequest,
+  fromPathListCallbacksRequest,
+  fromPathRemoveCallbackRequest,
+  toJsonCallback,
+  toJsonCallbackList,
+} from "./mapping/callbacks.ts";
+import { STATUS_OK } from "./mapping/common.ts";
+import {
+  fromJsonCreateApplicationConfigRequest,
+  fromJsonRemoveApplicationConfigRequest,
+  fromPathGetApplicationConfigRequest,
+  toJsonApplicationConfig,
+  toJsonApplicationConfigList,
+} from "./mapping/config.ts";
+import {
   fromJsonUpdatePushApnsConfigRequest,
   fromJsonUpdatePushFcmConfigRequest,
   fromJsonUpdatePushHmsConfigRequest,
   fromPathDeletePushApnsConfigRequest,
   fromPathDeletePushFcmConfigRequest,
   fromPathDeletePushHmsConfigRequest,
-  fromPathGetApplicationConfigRequest,
-  fromPathGetApplicationDetailRequest,
   fromPathGetPushConfigRequest,
-  fromPathGetUniqueActiveUsersRequest,
-  fromPathListCallbacksRequest,
-  fromPathRemoveCallbackRequest,
-  toJsonApplication,
-  toJsonApplicationConfig,
-  toJsonApplicationConfigList,
-  toJsonApplicationList,
-  toJsonCallback,
-  toJsonCallbackList,
   toJsonPushConfig,
-  toJsonUniqueActiveUsers,
-} from "./mapping.ts";
+} from "./mapping/push.ts";
+import { fromJsonAddApplicationRolesRequest, fromJsonRemoveApplicationRolesRequest } from "./mapping/roles.ts";
+import { fromPathGetUniqueActiveUsersRequest, toJsonUniqueActiveUsers } from "./mapping/telemetry.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -271,13 +275,16 @@ export type RouteMatch =
   | { kind: "method-not-allowed"; allow: HttpMethod[] }
   | { kind: "not-found" };
 
+/** Finds the endpoint for a method and a raw request path (without query). */
+export type Router = (method: string, path: string) => RouteMatch;
+
 type CompiledRoute = { route: Route; pattern: RegExp; names: string[] };
 
 /**
- * Finds the endpoint for a raw request path (without query). A literal segment beats a parameter, so
- * POST /admin/applications/roles adds roles while GET /admin/applications/roles reads application "roles".
+ * A literal segment beats a parameter, so POST /admin/applications/roles adds roles while
+ * GET /admin/applications/roles reads application "roles".
  */
-export function createRouter(routes: readonly Route[] = ROUTES): (method: string, path: string) => RouteMatch {
+export function createRouter(routes: readonly Route[] = ROUTES): Router {
   const compiled = routes.map(compile);
   return (method, path) => {
     const hits: { route: Route; params: Record<string, string> }[] = [];

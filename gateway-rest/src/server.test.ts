@@ -23,19 +23,10 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startRestGateway } from "./server.ts";
 import type { RestGateway } from "./server.ts";
+import { APPLICATION_JSON } from "./testing/spec-examples.ts";
 
 const AUTH = `Basic ${Buffer.from("admin:secret").toString("base64")}`;
 const WRONG_AUTH = `Basic ${Buffer.from("admin:wrong").toString("base64")}`;
-
-const APPLICATION = {
-  id: "MY_APP_01",
-  serviceBaseUrl: "https://api.example.com/",
-  mobileSdkConfig: "ARB...w==",
-  roles: ["ROLE1", "ROLE2"],
-  appKey: "b34...==",
-  appSecret: "aef...==",
-  masterServerPublicKey: "MIIB...==",
-};
 
 const UNAUTHORIZED_BODY = { status: "ERROR", responseObject: { code: "HTTP_401", message: "Unauthorized" } };
 const UPSTREAM_BODY = {
@@ -60,7 +51,7 @@ async function startFakeCore() {
     router.service(AdminService, {
       createApplication(req, ctx) {
         record("createApplication", req, ctx);
-        return { ...APPLICATION, id: req.id, roles: req.roles };
+        return { ...APPLICATION_JSON, id: req.id, roles: req.roles };
       },
       listApplications(req, ctx) {
         record("listApplications", req, ctx);
@@ -70,10 +61,10 @@ async function startFakeCore() {
       },
       getApplicationDetail(req, ctx) {
         record("getApplicationDetail", req, ctx);
-        if (req.id !== APPLICATION.id) {
+        if (req.id !== APPLICATION_JSON.id) {
           throw adminError(Code.FailedPrecondition, { code: "ERROR_ADMIN", message: "No enabled application version was found" });
         }
-        return APPLICATION;
+        return APPLICATION_JSON;
       },
       addApplicationRoles(req, ctx) {
         record("addApplicationRoles", req, ctx);
@@ -200,7 +191,7 @@ describe("startRestGateway() in front of a fake core", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("application/json");
       expect(res.headers.get("cache-control")).toBe("no-store");
-      expect(res.body).toEqual(APPLICATION);
+      expect(res.body).toEqual(APPLICATION_JSON);
       expect(core.calls).toHaveLength(1);
       expect(core.calls[0].request).toMatchObject({ id: "MY_APP_01", roles: ["ROLE1", "ROLE2"] });
     });
@@ -222,7 +213,7 @@ describe("startRestGateway() in front of a fake core", () => {
 
     it("reads application detail, with the path parameter percent-decoded", async () => {
       const res = await rest("GET", "/admin/applications/MY_APP_01");
-      expect(res).toMatchObject({ status: 200, body: APPLICATION });
+      expect(res).toMatchObject({ status: 200, body: APPLICATION_JSON });
       await rest("GET", "/admin/applications/with%20space");
       expect(core.calls[1].request).toMatchObject({ id: "with space" });
     });

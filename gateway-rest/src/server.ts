@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { STATUS_CODES, createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { ConnectError } from "@connectrpc/connect";
 import { createCoreClient } from "./core-client.ts";
 import type { CoreClient } from "./core-client.ts";
@@ -24,6 +25,7 @@ import {
 } from "./errors.ts";
 import type { HttpResult } from "./errors.ts";
 import { createRouter } from "./routes.ts";
+import type { Router } from "./routes.ts";
 import { RequestValidationError } from "./validation.ts";
 
 export type RestGatewayOptions = {
@@ -52,91 +54,27 @@ const DEFAULT_CORE_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 5_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** What handling a request needs; built once per gateway and never changed afterwards. */
+type GatewayContext = {
+  readonly core: CoreClient;
+  readonly route: Router;
+  readonly log: (line: string) => void;
+  readonly maxBodyBytes: number;
+};
+
 export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
   const host = options.host ?? "127.0.0.1";
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const core = createCoreClient({ coreUrl: options.coreUrl, timeoutMs: options.coreTimeoutMs ?? DEFAULT_CORE_TIMEOUT_MS });
-  const route = createRouter();
+  const ctx: GatewayContext = {
+    core: createCoreClient({ coreUrl: options.coreUrl, timeoutMs: options.coreTimeoutMs ?? DEFAULT_CORE_TIMEOUT_MS }),
+    route: createRouter(),
+    log: options.log ?? ((line: string) => process.stdout.write(`${line}\n`)),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  };
 
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    const started = performance.now();
-    const requestId = requestIdOf(req);
-    const path = (req.url ?? "/").split("?", 1)[0];
-    handle(req, res, requestId)
-      .catch((err: unknown) => {
-        process.stderr.write(`rest-gateway: unexpected failure on ${req.method} ${path}: ${describe(err)}\n`);
-        return internalError();
-      })
-      .then((result) => {
-        send(res, result, requestId);
-        const ms = (performance.now() - started).toFixed(1);
-        log(`${new Date().toISOString()} ${req.method} ${path.slice(0, 200)} ${result.status} ${ms}ms ${requestId}`);
-      });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<HttpResult> {
-    const [path, rawQuery = ""] = (req.url ?? "/").split(/\?(.*)/s, 2);
-    const match = route(req.method ?? "", path);
-    if (match.kind === "not-found") return endpointNotFound();
-    if (match.kind === "method-not-allowed") return methodNotAllowed(req.method ?? "", match.allow);
-
-    // Checking the credentials is the core's job; without any there is nothing to check.
-    const authorization = req.headers.authorization;
-    if (authorization === undefined || authorization.trim() === "") return unauthorized();
-
-    const raw = await readBody(req, maxBodyBytes);
-    if (raw === "too-large") return payloadTooLarge(maxBodyBytes);
-    if (raw === "aborted") return incompleteBody();
-    let body: unknown;
-    if (match.route.body && raw.length > 0) {
-      if (!isJsonContentType(req.headers["content-type"])) return unsupportedMediaType();
-      try {
-        body = JSON.parse(raw.toString("utf8"));
-      } catch {
-        return malformedJson();
-      }
-    }
-
-    // Abort the core call when the REST caller hangs up; nobody would read the answer.
-    const abort = new AbortController();
-    res.once("close", () => {
-      if (!res.writableFinished) abort.abort();
-    });
-    const call = {
-      signal: abort.signal,
-      headers: {
-        authorization,
-        "x-request-id": requestId,
-        "x-forwarded-for": forwardedFor(req),
-      },
-    };
-    try {
-      const json = await match.route.handle({
-        params: match.params,
-        query: new URLSearchParams(rawQuery),
-        body,
-        admin: core.admin,
-        call,
-      });
-      return { status: HTTP_OK, body: json };
-    } catch (err) {
-      if (err instanceof RequestValidationError) return invalidRequest(err, match.route.validation);
-      if (err instanceof ConnectError) return fromCoreError(err);
-      throw err;
-    }
-  }
-
-  // Requests Node's parser rejects (malformed, oversized headers, timeouts) still get the JSON envelope.
-  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return;
-    const result = badHttpRequest(err.code);
-    const payload = JSON.stringify(result.body);
-    socket.end(
-      `HTTP/1.1 ${result.status} ${STATUS_CODES[result.status]}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
-    );
-  });
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) =>
+    serveRequest(ctx, req, res),
+  );
+  server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -147,7 +85,93 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  return { url: `http://${urlHost}:${address.port}`, close: () => closeServer(server, core) };
+  return { url: `http://${urlHost}:${address.port}`, close: () => closeServer(server, ctx.core) };
+}
+
+/** Answers one request, whatever happens, and logs it. */
+function serveRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  const requestId = requestIdOf(req);
+  const path = (req.url ?? "/").split("?", 1)[0];
+  handleRequest(ctx, req, res, requestId)
+    .catch((err: unknown) => {
+      process.stderr.write(`rest-gateway: unexpected failure on ${req.method} ${path}: ${describe(err)}\n`);
+      return internalError();
+    })
+    .then((result) => {
+      send(res, result, requestId);
+      const ms = (performance.now() - started).toFixed(1);
+      ctx.log(`${new Date().toISOString()} ${req.method} ${path.slice(0, 200)} ${result.status} ${ms}ms ${requestId}`);
+    });
+}
+
+/** Route → credentials present → body → one core call; every expected failure becomes its HTTP result. */
+async function handleRequest(
+  ctx: GatewayContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<HttpResult> {
+  const [path, rawQuery = ""] = (req.url ?? "/").split(/\?(.*)/s, 2);
+  const match = ctx.route(req.method ?? "", path);
+  if (match.kind === "not-found") return endpointNotFound();
+  if (match.kind === "method-not-allowed") return methodNotAllowed(req.method ?? "", match.allow);
+
+  // Checking the credentials is the core's job; without any there is nothing to check.
+  const authorization = req.headers.authorization;
+  if (authorization === undefined || authorization.trim() === "") return unauthorized();
+
+  const raw = await readBody(req, ctx.maxBodyBytes);
+  if (raw === "too-large") return payloadTooLarge(ctx.maxBodyBytes);
+  if (raw === "aborted") return incompleteBody();
+  let body: unknown;
+  if (match.route.body && raw.length > 0) {
+    if (!isJsonContentType(req.headers["content-type"])) return unsupportedMediaType();
+    try {
+      body = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return malformedJson();
+    }
+  }
+
+  // Abort the core call when the REST caller hangs up; nobody would read the answer.
+  const abort = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const call = {
+    signal: abort.signal,
+    headers: {
+      authorization,
+      "x-request-id": requestId,
+      "x-forwarded-for": forwardedFor(req),
+    },
+  };
+  try {
+    const json = await match.route.handle({
+      params: match.params,
+      query: new URLSearchParams(rawQuery),
+      body,
+      admin: ctx.core.admin,
+      call,
+    });
+    return { status: HTTP_OK, body: json };
+  } catch (err) {
+    if (err instanceof RequestValidationError) return invalidRequest(err, match.route.validation);
+    if (err instanceof ConnectError) return fromCoreError(err);
+    throw err;
+  }
+}
+
+/** Requests Node's parser rejects (malformed, oversized headers, timeouts) still get the JSON envelope. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return;
+  const result = badHttpRequest(err.code);
+  const payload = JSON.stringify(result.body);
+  socket.end(
+    `HTTP/1.1 ${result.status} ${STATUS_CODES[result.status]}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
+  );
 }
 
 function send(res: ServerResponse, result: HttpResult, requestId: string): void {
