@@ -231,8 +231,9 @@ export class SimulatedDevice {
     opts: { activationName?: string; customAttributes?: Record<string, unknown> } = {},
   ): EciesFields {
     const layer2 = this.createActivationRequest({ activationName: opts.activationName });
+    // The real SDKs name the field `type`; Standard-RESTful-API.md's `activationType` is a documentation error.
     const body = {
-      activationType,
+      type: activationType,
       identityAttributes,
       customAttributes: opts.customAttributes ?? {},
       activationData: layer2,

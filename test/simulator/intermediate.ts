@@ -11,6 +11,7 @@ export interface EciesDecryptorFields {
 
 /** The decrypted layer-1 activation request. */
 export interface ActivationLayer1 {
+  /** The JSON's `type`. */
   activationType: "CODE" | "CUSTOM" | "RECOVERY";
   identityAttributes: Record<string, string>;
   customAttributes: Record<string, unknown>;
@@ -61,13 +62,19 @@ export class SimulatedIntermediateServer {
   /** Opens activation layer 1 (app scope, /pa/generic/application). */
   openActivationLayer1(decryptor: EciesDecryptorFields, request: EciesFields): ActivationLayer1 {
     const json = JSON.parse(td.decode(this.decrypt(decryptor, request))) as {
-      activationType: ActivationLayer1["activationType"];
+      type?: string;
+      activationType?: string;
       identityAttributes: Record<string, string>;
       customAttributes?: Record<string, unknown>;
       activationData: EciesFields;
     };
+    // The real SDK and intermediate use `type`; `activationType` (from the RESTful API doc) is accepted too.
+    const activationType = json.type ?? json.activationType;
+    if (activationType !== "CODE" && activationType !== "CUSTOM" && activationType !== "RECOVERY") {
+      throw new Error(`unknown activation type in layer 1: ${String(activationType)}`);
+    }
     return {
-      activationType: json.activationType,
+      activationType,
       identityAttributes: json.identityAttributes,
       customAttributes: json.customAttributes ?? {},
       layer2: json.activationData,
