@@ -1,7 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { AdminErrorDetailSchema, AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { AdminErrorDetailSchema } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { AdminError, AuthenticationError, DuplicateApplicationError, ServiceError, ServiceErrors } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
 
@@ -16,7 +16,8 @@ const adminCodes = {
 /**
  * The single mapping from anything a handler throws to what the caller sees. Domain errors keep their code
  * and message; anything unexpected is logged with its cause and reaches the caller only as ERR0000, so no
- * stack, SQL or secret ever leaves the process.
+ * stack, SQL or secret ever leaves the process. `context` (the RPC's name) only labels that log line: the
+ * mapping never depends on which surface was called.
  */
 export function toConnectError(error: unknown, log: Logger, context: string): ConnectError {
   if (error instanceof ConnectError) return error;
@@ -29,12 +30,9 @@ export function toConnectError(error: unknown, log: Logger, context: string): Co
     });
     return new ConnectError(error.message, adminCodes[error.code], undefined, [{ desc: AdminErrorDetailSchema, value: detail }]);
   }
+  // The admin domain turns a duplicate into its own AdminError; what is left is the PowerAuth services' case.
   if (error instanceof DuplicateApplicationError) {
-    // The admin API reports it in its own envelope; the PowerAuth services with the reference's later code.
-    const surfaceError = context.startsWith(`${AdminService.typeName}/`)
-      ? new AdminError("ERROR_ADMIN", error.message)
-      : new ServiceError(ServiceErrors.DUPLICATE_APPLICATION);
-    return toConnectError(surfaceError, log, context);
+    return serviceError(new ServiceError(ServiceErrors.DUPLICATE_APPLICATION, { cause: error }));
   }
   if (error instanceof AuthenticationError) return new ConnectError(error.message, Code.Unauthenticated);
   log.error(`${context} failed unexpectedly`, error);
