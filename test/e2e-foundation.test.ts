@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Health, HealthCheckResponse_ServingStatus } from "@powerauth/proto/grpc/health/v1/health_pb.js";
 import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-node";
 import { decodeMobileSdkConfig } from "../core/src/domain/applications/mobile-sdk-config.ts";
 import { GrpcJsClient, GrpcStatus } from "./support/grpc-js-client.ts";
@@ -20,7 +20,12 @@ let stack: Stack;
 let grpcJs: GrpcJsClient;
 
 beforeAll(async () => {
-  stack = await startStack({ POWERAUTH_ADMIN_USERNAME: ADMIN.username, POWERAUTH_ADMIN_PASSWORD: ADMIN.password });
+  // The access log lets a test prove that a request never reached the core.
+  stack = await startStack({
+    POWERAUTH_ADMIN_USERNAME: ADMIN.username,
+    POWERAUTH_ADMIN_PASSWORD: ADMIN.password,
+    POWERAUTH_ACCESS_LOG: "true",
+  });
   grpcJs = new GrpcJsClient(stack.coreUrl);
 });
 
@@ -161,8 +166,21 @@ describe("applications through SOAP and gRPC", () => {
   });
 
   it("answers a non-numeric applicationId with a soap:Client fault before it reaches the core", async () => {
+    const logStart = stack.core.output().length;
     const answer = await callSoap(stack.soapUrl, "v3", "GetApplicationDetail", { applicationId: "12abc" });
-    expect(answer.fault?.faultcode).toMatch(/:Client$/);
+    expect(answer.status).toBe(500);
+    expect(answer.fault).toEqual({
+      faultcode: "SOAP-ENV:Client",
+      faultstring: 'Invalid request: GetApplicationDetailRequest/applicationId: "12abc" is not a valid xs:long',
+      errorCode: undefined,
+      localizedMessage: undefined,
+    });
+    // A numeric id does reach the core; once its access-log line is there, any earlier call's line would be too.
+    await callSoap(stack.soapUrl, "v3", "GetApplicationDetail", { applicationId: "987654" });
+    const calls = () => coreAccessLog(stack.core.output().slice(logStart));
+    const numericCall = { rpc: "powerauth.v3.PowerAuthService/GetApplicationDetail", code: Code.NotFound };
+    await vi.waitFor(() => expect(calls()).toContainEqual(numericCall));
+    expect(calls()).toEqual([numericCall]);
   });
 
   it("answers an empty application name with ERR0024 on gRPC", async () => {
@@ -295,3 +313,14 @@ describe("Cloud Admin API through REST", () => {
     expect(response.body).toMatchObject({ status: "ERROR" });
   });
 });
+
+/** The core's access-log entries (RPC name and outcome) in the given stretch of its output. */
+function coreAccessLog(output: string): { rpc: string; code: unknown }[] {
+  return output
+    .split("\n")
+    .slice(0, -1) // the last piece is empty or a line still being written
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as { message?: string; rpc?: string; code?: unknown })
+    .filter((entry) => entry.message === "rpc")
+    .map((entry) => ({ rpc: String(entry.rpc), code: entry.code }));
+}
