@@ -1,15 +1,117 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
+import type { CoreConfig } from "./config.ts";
 
-describe("loadConfig", () => {
-  it("opens at most 20 PostgreSQL connections unless DATABASE_POOL_SIZE says otherwise", () => {
-    expect(loadConfig({}).databasePoolSize).toBe(20);
-    expect(loadConfig({ DATABASE_POOL_SIZE: "8" }).databasePoolSize).toBe(8);
+/** One environment variable: where it lands, its default, values it reads and values it refuses (with the message). */
+interface Setting {
+  variable: string;
+  key: keyof CoreConfig;
+  fallback: unknown;
+  valid: [raw: string, read: unknown][];
+  invalid: [raw: string, message: string][];
+  /** Other variables every case sets too, for a setting whose valid range depends on another one. */
+  alongside?: Record<string, string>;
+}
+
+// Builders per kind of setting, so that a new setting is one line of the table below.
+const text = (variable: string, key: keyof CoreConfig, fallback: string | undefined, example: string): Setting => ({
+  variable,
+  key,
+  fallback,
+  valid: [[example, example]],
+  invalid: [], // free text: the process it configures reports a bad value when it uses it
+});
+const port = (variable: string, key: keyof CoreConfig, fallback: number): Setting => ({
+  variable,
+  key,
+  fallback,
+  valid: [["0", 0], ["8080", 8080], ["65535", 65535]],
+  invalid: ["-1", "65536", "80.5", "http"].map((raw) => [raw, `${variable} must be a port number 0-65535, got "${raw}"`]),
+});
+const integer = (variable: string, key: keyof CoreConfig, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): Setting => ({
+  variable,
+  key,
+  fallback,
+  valid: [[String(min), min], [String(max), max]],
+  invalid: [String(min - 1), String(max + 1), "2.5", "1e3", " 7", "many"].map((raw) => [
+    raw,
+    `${variable} must be an integer ${min}-${max}, got "${raw}"`,
+  ]),
+});
+const boolean = (variable: string, key: keyof CoreConfig, fallback: boolean): Setting => ({
+  variable,
+  key,
+  fallback,
+  valid: [["true", true], ["TRUE", true], ["1", true], ["yes", true], ["false", false], ["False", false], ["0", false], ["no", false]],
+  invalid: ["on", "maybe"].map((raw) => [raw, `${variable} must be true or false, got "${raw}"`]),
+});
+
+const MASTER_KEY = Buffer.alloc(16, 7);
+
+/** Every setting of config.ts. The first test fails until a new setting has its row here. */
+const settings: Setting[] = [
+  text("CORE_HOST", "host", "127.0.0.1", "0.0.0.0"),
+  port("CORE_PORT", "port", 50051),
+  text("DATABASE_URL", "databaseUrl", undefined, "postgres://user:pass@db.example:5432/powerauth"),
+  integer("DATABASE_POOL_SIZE", "databasePoolSize", 20, 1, 10_000),
+  text("PGLITE_DIR", "pgliteDir", undefined, "/var/lib/powerauth/pglite"),
+  {
+    variable: "POWERAUTH_MASTER_DB_ENCRYPTION_KEY",
+    key: "masterDbEncryptionKey",
+    fallback: undefined,
+    valid: [[MASTER_KEY.toString("base64"), MASTER_KEY]],
+    // The message never repeats the value: it is a secret.
+    invalid: [Buffer.alloc(15).toString("base64"), Buffer.alloc(32).toString("base64"), "not base64!", MASTER_KEY.toString("base64url")].map(
+      (raw) => [raw, "POWERAUTH_MASTER_DB_ENCRYPTION_KEY must be the Base64 of exactly 16 bytes"],
+    ),
+  },
+  boolean("POWERAUTH_RESTRICT_ACCESS", "restrictAccess", false),
+  text("POWERAUTH_ADMIN_USERNAME", "adminUsername", undefined, "ops"),
+  text("POWERAUTH_ADMIN_PASSWORD", "adminPassword", undefined, "ops-password"),
+  text("POWERAUTH_SERVICE_BASE_URL", "serviceBaseUrl", "http://localhost:8080/enrollment-server/", "https://api.example/enrollment/"),
+  text("POWERAUTH_APPLICATION_NAME", "applicationName", "powerauth-server", "pa-prod"),
+  text("POWERAUTH_APPLICATION_DISPLAY_NAME", "applicationDisplayName", "PowerAuth Server", "PowerAuth (production)"),
+  text("POWERAUTH_APPLICATION_ENVIRONMENT", "applicationEnvironment", "", "production"),
+  integer("POWERAUTH_ACTIVATION_VALIDITY_MS", "activationValidityMs", 120_000, 1),
+  integer("POWERAUTH_SIGNATURE_MAX_FAILED_ATTEMPTS", "signatureMaxFailedAttempts", 5, 1),
+  integer("POWERAUTH_SIGNATURE_VALIDATION_LOOKAHEAD", "signatureValidationLookahead", 20, 1, 64),
+  integer("POWERAUTH_TOKEN_TIMESTAMP_VALIDITY_MS", "tokenTimestampValidityMs", 7_200_000, 1),
+  boolean("POWERAUTH_SECURE_VAULT_ENABLE_BIOMETRIC_AUTHENTICATION", "secureVaultBiometricAuthentication", false),
+  {
+    variable: "POWERAUTH_ECIES_DECRYPTOR_VERSION",
+    key: "eciesDecryptorVersion",
+    fallback: "3.0",
+    valid: [["3.0", "3.0"], ["3.1", "3.1"]],
+    invalid: ["3.2", "3", "v3.1"].map((raw) => [raw, `POWERAUTH_ECIES_DECRYPTOR_VERSION must be 3.0 or 3.1, got "${raw}"`]),
+  },
+  integer("POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS", "activationExpiryJobIntervalMs", 5_000, 0),
+];
+
+const readCases = settings.flatMap(({ variable, key, valid, alongside = {} }) =>
+  valid.map(([raw, read]) => ({ variable, key, raw, read, alongside })),
+);
+const refusedCases = settings.flatMap(({ variable, invalid, alongside = {} }) =>
+  invalid.map(([raw, message]) => ({ variable, raw, message, alongside })),
+);
+
+describe("loadConfig()", () => {
+  it("has a row in the table for every setting", () => {
+    expect(settings.map((setting) => setting.key).sort()).toEqual(Object.keys(loadConfig({})).sort());
+    expect(new Set(settings.map((setting) => setting.variable)).size).toBe(settings.length);
   });
 
-  it("refuses a DATABASE_POOL_SIZE that is not a positive integer", () => {
-    for (const value of ["0", "-1", "2.5", "many"]) {
-      expect(() => loadConfig({ DATABASE_POOL_SIZE: value }), value).toThrow(ConfigError);
-    }
+  it.each(settings)("uses the default of $variable when it is unset or empty", ({ variable, key, fallback, alongside = {} }) => {
+    expect(loadConfig(alongside)[key]).toEqual(fallback);
+    expect(loadConfig({ ...alongside, [variable]: "" })[key]).toEqual(fallback);
+  });
+
+  it.each(readCases)("reads $variable=\"$raw\" into $key and changes nothing else", ({ variable, key, raw, read, alongside }) => {
+    expect(loadConfig({ ...alongside, [variable]: raw })).toEqual({ ...loadConfig(alongside), [key]: read });
+  });
+
+  it.each(refusedCases)("refuses $variable=\"$raw\" with a ConfigError that names it", ({ variable, raw, message, alongside }) => {
+    const refuse = () => loadConfig({ ...alongside, [variable]: raw });
+    expect(refuse).toThrow(ConfigError);
+    expect(refuse).toThrow(message);
   });
 });
