@@ -7,6 +7,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { CoreConfig } from "./config.ts";
 import { expireAbandonedActivations } from "./domain/activations/activation-expiry.ts";
+import { ActivationKeyCache } from "./domain/activations/activation-keys.ts";
 import { ensureInitialAdmin } from "./domain/access/admin-users.ts";
 import type { BuildInfo } from "./domain/system/system-status.ts";
 import { createLogger } from "./logger.ts";
@@ -55,7 +56,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       username: config.adminUsername,
     });
   }
-  const deps: Deps = { db, config, log, build: readBuildInfo() };
+  const deps: Deps = { db, config, log, build: readBuildInfo(), activationKeys: new ActivationKeyCache(config) };
   const expiryJob = startPeriodicJob("activation expiry", config.activationExpiryJobIntervalMs, log, async () => {
     const removed = await expireAbandonedActivations(db);
     if (removed > 0) log.info("expired abandoned activations", { removed });

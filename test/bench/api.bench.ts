@@ -2,7 +2,7 @@
  * `npm run bench:api`: VerifySignature calls per second over gRPC and over SOAP at concurrency 32 against
  * PostgreSQL, with p50/p99 latency, beside the database's own ceiling: the core's own hot-path transaction
  * (`begin`, lock the activation joined with its application version, counter step + audit row in one
- * statement, `commit`), its SQL imported from `core/src/persistence/signature-attempt.sql.ts`, run directly
+ * statement, `commit`), its SQL imported from `core/src/persistence/activation.sql.ts`, run directly
  * with `pg` on the same database in the same run. When the core's SQL changes, the ceiling changes with it.
  *
  * A second table splits the CPU time each measurement cost per call between the core, the SOAP gateway, this
@@ -23,7 +23,7 @@ import {
   LOCK_ACTIVATION_FOR_SIGNATURE,
   RECORD_SIGNATURE_ATTEMPT,
   recordSignatureAttemptParams,
-} from "../../core/src/persistence/signature-attempt.sql.ts";
+} from "../../core/src/persistence/activation.sql.ts";
 import { LISTENING, startProcess } from "../../scripts/processes.ts";
 import type { RunningProcess } from "../../scripts/processes.ts";
 import { activateDevice, createTestApplication, verifySignatureRequest } from "../support/powerauth-flows.ts";
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     const rows = [grpc, soapResult, ceiling].map((result) => summarize(result, ceiling));
     printTable(rows);
     log(
-      "ceiling: the core's hot-path SQL (core/src/persistence/signature-attempt.sql.ts) through pg, one transaction per call: " +
+      "ceiling: the core's hot-path SQL (core/src/persistence/activation.sql.ts) through pg, one transaction per call: " +
         "begin; LOCK_ACTIVATION_FOR_SIGNATURE; RECORD_SIGNATURE_ATTEMPT; commit, both statements as named prepared statements " +
         "like the core's (no cryptography, no RPC)",
     );

@@ -1,4 +1,5 @@
-import type { Db, Tx } from "../persistence/db.ts";
+import type { Db } from "../persistence/db.ts";
+import type { Tx } from "../persistence/tx.ts";
 import type { ServiceError } from "./errors.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { LockMode } from "@mikro-orm/core";
-import type { Tx } from "./db.ts";
+import type { Tx } from "./tx.ts";
 import { Application, ApplicationConfig, ApplicationVersion, MasterKeypair } from "./application.entity.ts";
 
 export function findApplicationById(tx: Tx, id: number, options: { forUpdate?: boolean } = {}) {

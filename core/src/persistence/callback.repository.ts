@@ -1,4 +1,4 @@
-import type { Tx } from "./db.ts";
+import type { Tx } from "./tx.ts";
 import { ApplicationCallback, ApplicationCallbackEvent } from "./callback.entity.ts";
 
 /** Enabled callbacks of the application that want activation status changes, in creation order. */

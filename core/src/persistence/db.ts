@@ -11,12 +11,10 @@ import { ApplicationCallback, ApplicationCallbackEvent } from "./callback.entity
 import { Integration } from "./integration.entity.ts";
 import { migrationsList } from "./migrations/index.ts";
 import { prepareStatementsOnConnect } from "./prepared-statements.ts";
-import { SIGNATURE_STATEMENTS } from "./signature-attempt.sql.ts";
+import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
 import { Token } from "./token.entity.ts";
-
-/** The unit of work a domain function runs in: one forked EntityManager inside one transaction. */
-export type Tx = EntityManager;
+import type { Tx } from "./tx.ts";
 
 export interface DbOptions {
   /** `postgres://…` to use PostgreSQL; when absent the embedded PGlite is used. */
@@ -38,6 +36,11 @@ export interface Db {
   readonly engine: "postgresql" | "pglite";
   /** A cheap round trip, for health checks. */
   ping(): Promise<boolean>;
+  /**
+   * The SQL that would make the database match the entities; empty when the migrations, the entities (and so
+   * the hand-written statements written against the same columns) agree. A diagnostic for tests and checks.
+   */
+  schemaDiff(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,7 +75,7 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
         pool: { min: 0, max: options.poolSize ?? 20 },
-        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, SIGNATURE_STATEMENTS) },
+        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, ACTIVATION_STATEMENTS) },
       })
     : await MikroORM.init({ ...common, driver: PgliteDriver, dbName: options.pgliteDir ?? "memory://" });
   await orm.migrator.up();
@@ -89,6 +92,7 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         return false;
       }
     },
+    schemaDiff: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
     close: () => orm.close(true),
   };
 }

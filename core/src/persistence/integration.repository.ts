@@ -1,4 +1,4 @@
-import type { Tx } from "./db.ts";
+import type { Tx } from "./tx.ts";
 import { Integration } from "./integration.entity.ts";
 import { AdminUser } from "./admin-user.entity.ts";
 

@@ -1,10 +1,12 @@
 import { CompiledQuery } from "kysely";
-import type { Tx } from "./db.ts";
+import type { Tx } from "./tx.ts";
 
 /** A hand-written statement with `$n` parameters and the name it is prepared under on PostgreSQL connections. */
 export interface NamedStatement {
   readonly name: string;
   readonly text: string;
+  /** The statement takes row locks (`FOR UPDATE`): it must run inside a transaction, or the lock ends with it. */
+  readonly locksRows?: boolean;
 }
 
 /**
@@ -12,12 +14,11 @@ export interface NamedStatement {
  * `db.transaction` that is the transaction's connection, so row locks and writes belong to it). The statement
  * goes to the driver as it is, with server-side parameters, exactly as `pg`'s `client.query(text, values)`
  * sends it (on PostgreSQL as the named prepared statement, see `prepared-statements.ts`); PGlite takes the
- * same form. For hot paths only: nothing is built, hydrated, tracked or logged, so the entity manager does not
- * know about what this reads or writes.
+ * same form. Nothing is built, hydrated, tracked or logged, so the entity manager does not know about what
+ * this reads or writes: an aggregate persisted this way must never also be written through entities.
  */
 export async function executeStatement<Row>(tx: Tx, statement: NamedStatement, params: readonly unknown[]): Promise<Row[]> {
-  // Outside a transaction this would run on any pooled connection, and a row lock would end with the statement.
-  if (!tx.isInTransaction()) throw new Error(`statement ${statement.name} must run inside db.transaction`);
+  if (statement.locksRows && !tx.isInTransaction()) throw new Error(`statement ${statement.name} must run inside db.transaction`);
   const result = await tx.getKysely().executeQuery<Row>(CompiledQuery.raw(statement.text, params as unknown[]));
   return result.rows;
 }

@@ -1,4 +1,4 @@
-import type { Tx } from "./db.ts";
+import type { Tx } from "./tx.ts";
 import { Token } from "./token.entity.ts";
 
 export function findTokenWithSecret(tx: Tx, tokenId: string) {

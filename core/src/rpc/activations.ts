@@ -67,7 +67,7 @@ export function activationHandlers(deps: Deps): Partial<ServiceImpl<typeof Power
       return { activationId: result.activationId, activated: true };
     },
     async getActivationStatus(request) {
-      const report = await getActivationStatus(db, config, {
+      const report = await getActivationStatus(db, config, deps.activationKeys, {
         activationId: requireActivationId(request.activationId),
         challenge: optionalBase64(request.challenge, "challenge", { length: 16 }),
       });

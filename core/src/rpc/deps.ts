@@ -1,4 +1,5 @@
 import type { CoreConfig } from "../config.ts";
+import type { ActivationKeyCache } from "../domain/activations/activation-keys.ts";
 import type { BuildInfo } from "../domain/system/system-status.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../persistence/db.ts";
@@ -9,4 +10,6 @@ export interface Deps {
   config: CoreConfig;
   log: Logger;
   build: BuildInfo;
+  /** Derived activation keys, bounded; one per core (and per master DB key). */
+  activationKeys: ActivationKeyCache;
 }

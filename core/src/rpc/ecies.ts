@@ -11,7 +11,7 @@ export function eciesHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthS
   const { db, config } = deps;
   return {
     async getEciesDecryptor(request) {
-      const result = await getEciesDecryptor(db, config, {
+      const result = await getEciesDecryptor(db, config, deps.activationKeys, {
         applicationKey: requireText(request.applicationKey, "applicationKey"),
         ephemeralPublicKey: requireBase64(request.ephemeralPublicKey, "ephemeralPublicKey"),
         activationId: request.activationId === undefined || request.activationId === "" ? undefined : requireActivationId(request.activationId),

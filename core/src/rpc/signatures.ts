@@ -34,7 +34,7 @@ export function signatureHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerA
   const { db, config } = deps;
   return {
     async verifySignature(request) {
-      const verdict = await verifyOnlineSignature(db, config, {
+      const verdict = await verifyOnlineSignature(db, config, deps.activationKeys, {
         activationId: requireActivationId(request.activationId),
         applicationKey: requireText(request.applicationKey, "applicationKey"),
         data: requireText(request.data, "data", MAX_SIGNED_DATA_LENGTH),
@@ -47,7 +47,7 @@ export function signatureHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerA
       return toProtoSignatureVerdict(verdict);
     },
     async verifyOfflineSignature(request) {
-      const verdict = await verifyOfflineSignature(db, config, {
+      const verdict = await verifyOfflineSignature(db, config, deps.activationKeys, {
         activationId: requireActivationId(request.activationId),
         data: requireText(request.data, "data", MAX_SIGNED_DATA_LENGTH),
         signature: requireText(request.signature, "signature", MAX_SIGNATURE_LENGTH),

@@ -15,7 +15,7 @@ export function tokenHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthS
   const { db, config } = deps;
   return {
     async createToken(request) {
-      const response = await createToken(db, config, {
+      const response = await createToken(db, deps.activationKeys, {
         activationId: requireActivationId(request.activationId),
         applicationKey: requireText(request.applicationKey, "applicationKey"),
         signatureType: requireSignatureType(request.signatureType),

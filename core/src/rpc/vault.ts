@@ -12,7 +12,7 @@ export function vaultHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthS
   const { db, config } = deps;
   return {
     async vaultUnlock(request) {
-      const result = await vaultUnlock(db, config, {
+      const result = await vaultUnlock(db, config, deps.activationKeys, {
         activationId: requireActivationId(request.activationId),
         applicationKey: requireText(request.applicationKey, "applicationKey"),
         signedData: requireText(request.signedData, "signedData", MAX_SIGNED_DATA_LENGTH),

@@ -1,10 +1,11 @@
-import type { Db, Tx } from "../../persistence/db.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
+import type { Db } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { listExpiredActivationIds, lockActivation, lockActivationUnlessBusy } from "../../persistence/activation.repository.ts";
 import { ActivationStatus, isPendingActivationStatus } from "./activation-status.ts";
 import { changeActivationStatus } from "./status-change.ts";
 
-function isExpired(activation: Activation, now: Date): boolean {
+function isExpired(activation: ActivationRecord, now: Date): boolean {
   return isPendingActivationStatus(activation.activationStatus) && now.getTime() > activation.timestampActivationExpire.getTime();
 }
 
@@ -13,7 +14,7 @@ function isExpired(activation: Activation, now: Date): boolean {
  * exchange or commit past its expiry becomes REMOVED the moment anyone touches it. Takes the row lock only
  * when there is something to change, re-checks under it, and returns the activation as it now is.
  */
-export async function expireIfPending(tx: Tx, activation: Activation, now: Date): Promise<Activation> {
+export async function expireIfPending(tx: Tx, activation: ActivationRecord, now: Date): Promise<ActivationRecord> {
   if (!isExpired(activation, now)) return activation;
   const locked = (await lockActivation(tx, activation.activationId)) ?? activation;
   if (isExpired(locked, now)) await changeActivationStatus(tx, locked, ActivationStatus.REMOVED, { now });

@@ -75,47 +75,59 @@ export interface ActivationKeyMaterial {
   keys: ActivationKeys;
 }
 
-/** Activations whose key material is kept per settings object (a few hundred bytes each). */
-const KEY_MATERIAL_CACHE_SIZE = 10_000;
+/** How many activations' key material a core keeps by default (a few hundred bytes each). */
+export const DEFAULT_KEY_MATERIAL_CACHE_SIZE = 10_000;
 
 interface CachedKeyMaterial {
   from: StoredActivationKeys;
   material: ActivationKeyMaterial;
 }
 
-const keyMaterialCaches = new WeakMap<object, Map<string, CachedKeyMaterial>>();
-
-function newKeyMaterialCache(settings: object): Map<string, CachedKeyMaterial> {
-  const cache = new Map<string, CachedKeyMaterial>();
-  keyMaterialCaches.set(settings, cache);
-  return cache;
-}
-
 /**
- * Derives the activation's keys (KEY_MASTER_SECRET and its children) from the stored key pair. Only an
- * activation past its key exchange has a device public key; asking earlier is ERR0008.
- *
- * Parsing the keys, decrypting the private key and the ECDH cost more than everything else a signature check
- * does, and their inputs hardly ever change, so the result is remembered per activation together with the
+ * Derives an activation's keys (KEY_MASTER_SECRET and its children) from its stored key pair and remembers
+ * them. Parsing the keys, decrypting the private key and the ECDH cost more than everything else a signature
+ * check does, and their inputs hardly ever change, so the result is kept per activation together with the
  * stored values it came from: it is served only while every one of them is still what the row holds, so a
  * changed row (new device key, re-encrypted private key) is derived afresh and never answered from before.
- * The cache belongs to one `settings` object, so a different master DB key never sees another's results;
- * failures are not remembered. Callers must treat the returned keys as read-only.
+ * One cache belongs to one master DB key (it is created with it), holds at most `capacity` activations
+ * (least recently used evicted first) and never remembers failures. The composition root creates it and
+ * passes it to the domain; nothing is kept at module level.
  */
-export function activationKeyMaterial(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, activation: StoredActivationKeys): ActivationKeyMaterial {
-  if (!activation.devicePublicKeyBase64) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
-  const cache = keyMaterialCaches.get(settings) ?? newKeyMaterialCache(settings);
-  const cached = cache.get(activation.activationId);
-  if (cached && derivedFromSameRow(cached.from, activation)) {
-    // Most recently used last, so the oldest entry is the one evicted.
-    cache.delete(activation.activationId);
-    cache.set(activation.activationId, cached);
-    return cached.material;
+export class ActivationKeyCache {
+  readonly #settings: Pick<ServiceSettings, "masterDbEncryptionKey">;
+  readonly #capacity: number;
+  readonly #entries = new Map<string, CachedKeyMaterial>();
+
+  constructor(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, capacity: number = DEFAULT_KEY_MATERIAL_CACHE_SIZE) {
+    this.#settings = settings;
+    this.#capacity = Math.max(0, capacity);
   }
-  const material = deriveActivationKeyMaterial(settings, activation, activation.devicePublicKeyBase64);
-  if (cache.size >= KEY_MATERIAL_CACHE_SIZE && !cached) cache.delete(cache.keys().next().value as string);
-  cache.set(activation.activationId, { from: storedKeysOf(activation), material });
-  return material;
+
+  /** How many activations are remembered now. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The activation's key material. Only an activation past its key exchange has a device public key; asking
+   * earlier is ERR0008. Callers must treat the returned keys as read-only.
+   */
+  materialFor(activation: StoredActivationKeys): ActivationKeyMaterial {
+    if (!activation.devicePublicKeyBase64) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
+    const cached = this.#entries.get(activation.activationId);
+    if (cached && derivedFromSameRow(cached.from, activation)) {
+      // Most recently used last, so the oldest entry is the one evicted.
+      this.#entries.delete(activation.activationId);
+      this.#entries.set(activation.activationId, cached);
+      return cached.material;
+    }
+    const material = deriveActivationKeyMaterial(this.#settings, activation, activation.devicePublicKeyBase64);
+    if (this.#capacity === 0) return material;
+    this.#entries.delete(activation.activationId);
+    if (this.#entries.size >= this.#capacity) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(activation.activationId, { from: storedKeysOf(activation), material });
+    return material;
+  }
 }
 
 /** Every stored value the key material depends on: a change in any of them means deriving afresh. */

@@ -3,13 +3,13 @@ import { signActivationCode } from "../../crypto/activation-code.ts";
 import { devicePublicKeyFingerprintV2, devicePublicKeyFingerprintV3 } from "../../crypto/fingerprint.ts";
 import { encryptStatusBlob } from "../../crypto/status-blob.ts";
 import type { Db } from "../../persistence/db.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { findActivation } from "../../persistence/activation.repository.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { ActivationStatus, activationStatusName } from "./activation-status.ts";
 import type { ActivationStatusName } from "./activation-status.ts";
-import { activationKeyMaterial } from "./activation-keys.ts";
+import type { ActivationKeyCache, ActivationKeyMaterial } from "./activation-keys.ts";
 import { expireIfPending } from "./activation-expiry.ts";
 import { loadMasterKeyPair } from "./application-keys.ts";
 
@@ -50,6 +50,7 @@ export interface ActivationStatusReport {
 export async function getActivationStatus(
   db: Db,
   settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
   input: { activationId: string; challenge?: Buffer },
 ): Promise<ActivationStatusReport> {
   return db.transaction(async (tx) => {
@@ -72,8 +73,7 @@ export async function getActivationStatus(
       };
     }
     if (!activation.devicePublicKeyBase64) return { ...baseReport(activation), ...randomBlob };
-    const withKey = (await findActivation(tx, activation.activationId, { withPrivateKey: true })) ?? activation;
-    const material = activationKeyMaterial(settings, withKey);
+    const material = activationKeys.materialFor(activation);
     const blob = encryptStatusBlob(
       material.keys.transport,
       {
@@ -97,7 +97,7 @@ export async function getActivationStatus(
   });
 }
 
-function fingerprint(activation: Activation, material: ReturnType<typeof activationKeyMaterial>): string {
+function fingerprint(activation: ActivationRecord, material: ActivationKeyMaterial): string {
   switch (activation.version) {
     case 2:
       return devicePublicKeyFingerprintV2(material.devicePublicKey);
@@ -108,7 +108,7 @@ function fingerprint(activation: Activation, material: ReturnType<typeof activat
   }
 }
 
-function baseReport(activation: Activation): Omit<ActivationStatusReport, "encryptedStatusBlob" | "encryptedStatusBlobNonce"> {
+function baseReport(activation: ActivationRecord): Omit<ActivationStatusReport, "encryptedStatusBlob" | "encryptedStatusBlobNonce"> {
   return {
     activationId: activation.activationId,
     activationStatus: activationStatusName(activation.activationStatus),

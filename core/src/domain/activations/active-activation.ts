@@ -1,12 +1,10 @@
-import type { Tx } from "../../persistence/db.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
+import type { Tx } from "../../persistence/tx.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import type { ApplicationVersion } from "../../persistence/application.entity.ts";
 import { findActivation } from "../../persistence/activation.repository.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
-import type { ServiceSettings } from "../service-settings.ts";
 import { ActivationStatus } from "./activation-status.ts";
-import { activationKeyMaterial } from "./activation-keys.ts";
-import type { ActivationKeyMaterial } from "./activation-keys.ts";
+import type { ActivationKeyCache, ActivationKeyMaterial } from "./activation-keys.ts";
 import { findSupportedVersion } from "./application-keys.ts";
 
 /**
@@ -16,13 +14,13 @@ import { findSupportedVersion } from "./application-keys.ts";
  */
 export async function requireActiveActivation(
   tx: Tx,
-  settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
   input: { activationId: string; applicationKey: string },
-): Promise<{ activation: Activation; version: ApplicationVersion; material: ActivationKeyMaterial }> {
-  const activation = await findActivation(tx, input.activationId, { withPrivateKey: true });
+): Promise<{ activation: ActivationRecord; version: ApplicationVersion; material: ActivationKeyMaterial }> {
+  const activation = await findActivation(tx, input.activationId);
   if (!activation) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);
   if (activation.activationStatus !== ActivationStatus.ACTIVE) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
   const version = await findSupportedVersion(tx, input.applicationKey);
   if (!version || version.applicationId !== activation.applicationId) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
-  return { activation, version, material: activationKeyMaterial(settings, activation) };
+  return { activation, version, material: activationKeys.materialFor(activation) };
 }

@@ -2,7 +2,7 @@ import { decodeBase64 } from "../../crypto/bytes.ts";
 import { CryptoError } from "../../crypto/errors.ts";
 import { parsePrivateKey } from "../../crypto/ec-keys.ts";
 import type { KeyObject } from "../../crypto/ec-keys.ts";
-import type { Tx } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
 import type { ApplicationVersion, MasterKeypair } from "../../persistence/application.entity.ts";
 import { findLatestMasterKeypair, findVersionByApplicationKey } from "../../persistence/application.repository.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";

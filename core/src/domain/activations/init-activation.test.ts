@@ -59,17 +59,17 @@ describe("initActivation", () => {
     const masterDbEncryptionKey = randomBytes(16);
     const encrypted = { ...settings, masterDbEncryptionKey };
     const result = await initActivation(database.db, encrypted, { userId: "dave", applicationId });
-    const row = await database.db.read((tx) => findActivation(tx, result.activationId, { withPrivateKey: true }));
+    const row = await database.db.read((tx) => findActivation(tx, result.activationId));
     expect(row!.serverPrivateKeyEncryption).toBe(1);
     expect(openServerPrivateKey(encrypted, row!).asymmetricKeyType).toBe("ec");
     expect(() => openServerPrivateKey(settings, row!)).toThrow(expect.objectContaining({ code: "ERR0020" }));
-    const movedToOtherUser = Object.assign(Object.create(Object.getPrototypeOf(row)), row, { userId: "mallory" });
+    const movedToOtherUser = { ...row!, userId: "mallory" };
     expect(() => openServerPrivateKey(encrypted, movedToOtherUser)).toThrow(expect.objectContaining({ code: "ERR0022" }));
   });
 
   it("stores the key unencrypted (mode 0) when no master DB key is configured", async () => {
     const result = await initActivation(database.db, settings, { userId: "erin", applicationId });
-    const row = await database.db.read((tx) => findActivation(tx, result.activationId, { withPrivateKey: true }));
+    const row = await database.db.read((tx) => findActivation(tx, result.activationId));
     expect(row!.serverPrivateKeyEncryption).toBe(0);
     expect(openServerPrivateKey(settings, row!).asymmetricKeyType).toBe("ec");
   });

@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { encodeBase64 } from "../../crypto/bytes.ts";
 import { generateActivationCode, signActivationCode } from "../../crypto/activation-code.ts";
 import { encodePublicKey, generateKeyPair } from "../../crypto/ec-keys.ts";
-import type { Db, Tx } from "../../persistence/db.ts";
-import { Activation } from "../../persistence/activation.entity.ts";
+import type { Db } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
 import { findApplicationById } from "../../persistence/application.repository.ts";
-import { activationIdExists, countActivationCodesWithPrefix } from "../../persistence/activation.repository.ts";
+import { activationCodePrefixExists, activationIdExists, insertActivation } from "../../persistence/activation.repository.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { ActivationStatus } from "./activation-status.ts";
@@ -74,7 +75,7 @@ export async function createActivationRecord(
   input: InitActivationInput,
   generators: IdentifierGenerators = {},
   now: Date = new Date(),
-): Promise<{ activation: Activation; activationSignature: string }> {
+): Promise<{ activation: ActivationRecord; activationSignature: string }> {
   if (input.userId.trim() === "" || input.userId.length > 255) throw new ServiceError(ServiceErrors.NO_USER_ID);
   if (input.applicationId === 0) throw new ServiceError(ServiceErrors.NO_APPLICATION_ID);
   const application = await findApplicationById(tx, input.applicationId);
@@ -88,18 +89,17 @@ export async function createActivationRecord(
   );
   const activationCode = await generateUnique(
     generators.activationCode ?? generateActivationCode,
-    async (code) => (await countActivationCodesWithPrefix(tx, application.id, code.slice(0, 11))) === 0,
+    async (code) => !(await activationCodePrefixExists(tx, application.id, code.slice(0, 11))),
     ServiceErrors.UNABLE_TO_GENERATE_ACTIVATION_CODE,
   );
   const serverKeyPair = generateKeyPair();
-  const activation = tx.create(Activation, {
+  const activation: ActivationRecord = {
     activationId,
     applicationId: application.id,
     userId: input.userId,
     activationName: null,
     activationCode,
     activationStatus: ActivationStatus.CREATED,
-    activationOtp: null,
     activationOtpValidation: 0,
     blockedReason: null,
     extras: null,
@@ -119,11 +119,9 @@ export async function createActivationRecord(
     timestampLastUsed: now,
     timestampLastChange: null,
     version: null,
-  });
-  // Entities carry plain foreign keys, so the unit of work does not order inserts by them: the row first.
-  await tx.flush();
+  };
+  await insertActivation(tx, activation);
   await changeActivationStatus(tx, activation, ActivationStatus.CREATED, { now });
-  await tx.flush();
   return { activation, activationSignature: encodeBase64(signActivationCode(master.privateKey, activationCode)) };
 }
 

@@ -5,8 +5,9 @@ import type { KeyObject } from "../../crypto/ec-keys.ts";
 import { ECIES_SHARED_INFO_1 } from "../../crypto/ecies.ts";
 import type { EciesContext, EciesRequest } from "../../crypto/ecies.ts";
 import { generateCounterData } from "../../crypto/hash-counter.ts";
-import type { Db, Tx } from "../../persistence/db.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
+import type { Db } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { findCreatedActivationByCode, lockActivation } from "../../persistence/activation.repository.ts";
 import { openApplicationScopeRequest, parseJsonObject, sealJsonResponse } from "../e2ee/ecies-requests.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
@@ -132,7 +133,7 @@ function optionalString(value: unknown): string | null {
 
 async function completeKeyExchange(
   tx: Tx,
-  activation: Activation,
+  activation: ActivationRecord,
   layer2: Layer2Request,
   context: EciesContext,
   now: Date,

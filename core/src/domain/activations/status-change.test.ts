@@ -3,11 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../../test/support/database.ts";
 import type { TestDatabase } from "../../../../test/support/database.ts";
 import { loadConfig } from "../../config.ts";
-import { lockActivation } from "../../persistence/activation.repository.ts";
-import { listActivationHistory } from "../../persistence/activation.repository.ts";
+import { findActivation, listActivationHistory, lockActivation } from "../../persistence/activation.repository.ts";
 import { ApplicationCallback } from "../../persistence/callback.entity.ts";
 import { listEventsOfCallback } from "../../persistence/callback.repository.ts";
-import { Activation } from "../../persistence/activation.entity.ts";
 import { createApplication } from "../applications/applications.ts";
 import { ActivationStatus } from "./activation-status.ts";
 import { initActivation } from "./init-activation.ts";
@@ -74,9 +72,11 @@ describe("changeActivationStatus", () => {
 });
 
 describe("activationCallbackPayload", () => {
-  it("always carries type and activationId and adds only the requested attributes that have a value", () => {
-    const activation = Object.assign(Object.create(Activation.prototype) as Activation, {
-      activationId: "a1",
+  it("always carries type and activationId and adds only the requested attributes that have a value", async () => {
+    const { activationId } = await initActivation(database.db, loadConfig({}), { userId: "u1", applicationId });
+    const stored = await database.db.read((tx) => findActivation(tx, activationId));
+    const activation = {
+      ...stored!,
       userId: "u1",
       activationName: null,
       deviceInfo: "Pixel",
@@ -85,10 +85,10 @@ describe("activationCallbackPayload", () => {
       activationStatus: ActivationStatus.ACTIVE,
       blockedReason: null,
       applicationId: 7,
-    });
+    };
     expect(activationCallbackPayload(activation, { attributes: ["userId", "activationName", "activationFlags", "activationStatus", "blockedReason", "applicationId", "nonsense"] })).toEqual({
       type: "ACTIVATION",
-      activationId: "a1",
+      activationId,
       userId: "u1",
       activationFlags: ["X"],
       activationStatus: "ACTIVE",

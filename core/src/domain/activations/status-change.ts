@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Tx } from "../../persistence/db.ts";
-import type { Activation } from "../../persistence/activation.entity.ts";
-import { ActivationHistory } from "../../persistence/activation.entity.ts";
+import type { Tx } from "../../persistence/tx.ts";
+import { insertActivationHistory, saveActivation } from "../../persistence/activation.repository.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { ApplicationCallbackEvent } from "../../persistence/callback.entity.ts";
 import type { ApplicationCallback } from "../../persistence/callback.entity.ts";
 import { listActivationStatusCallbacks } from "../../persistence/callback.repository.ts";
@@ -18,14 +18,15 @@ export interface StatusChangeOptions {
 
 /**
  * The one way an activation changes state (the reference's saveActivationAndLogChange + callback
- * notification): sets the status, writes the history row and one outbox row per activation callback of the
- * application, all in the caller's transaction — so a status change, its audit trail and its notification
- * commit or vanish together. Also used when the state stays the same but the reference still records and
- * notifies (removing an already removed activation).
+ * notification): sets the status, saves the locked record with every other change the caller made to it,
+ * writes the history row and one outbox row per activation callback of the application, all in the caller's
+ * transaction — so a status change, its audit trail and its notification commit or vanish together. Also
+ * used when the state stays the same but the reference still records and notifies (removing an already
+ * removed activation).
  */
 export async function changeActivationStatus(
   tx: Tx,
-  activation: Activation,
+  activation: ActivationRecord,
   status: ActivationStatusCode,
   options: StatusChangeOptions = {},
 ): Promise<void> {
@@ -34,7 +35,8 @@ export async function changeActivationStatus(
   if (status === ActivationStatus.BLOCKED) activation.blockedReason = options.reason ?? BlockedReason.NOT_SPECIFIED;
   if (status === ActivationStatus.ACTIVE) activation.blockedReason = null;
   activation.timestampLastChange = now;
-  tx.create(ActivationHistory, {
+  await saveActivation(tx, activation);
+  await insertActivationHistory(tx, {
     activationId: activation.activationId,
     activationStatus: status,
     eventReason: status === ActivationStatus.BLOCKED ? activation.blockedReason : (options.reason ?? null),
@@ -42,7 +44,8 @@ export async function changeActivationStatus(
     timestampCreated: now,
   });
   for (const callback of await listActivationStatusCallbacks(tx, activation.applicationId)) {
-    tx.create(ApplicationCallbackEvent, {
+    // Inserted at once (not at flush), so the outbox row is written in statement order like the rest.
+    await tx.insert(ApplicationCallbackEvent, {
       applicationCallbackId: callback.id,
       callbackData: JSON.stringify(activationCallbackPayload(activation, callback)),
       status: "PENDING",
@@ -58,7 +61,7 @@ export async function changeActivationStatus(
  * The body POSTed to an activation callback: `type` and `activationId` always, then each attribute the
  * callback asked for (values that are not set are left out).
  */
-export function activationCallbackPayload(activation: Activation, callback: Pick<ApplicationCallback, "attributes">) {
+export function activationCallbackPayload(activation: ActivationRecord, callback: Pick<ApplicationCallback, "attributes">) {
   const available: Record<string, unknown> = {
     userId: activation.userId,
     activationName: activation.activationName,

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { encodeBase64 } from "../../crypto/bytes.ts";
 import { encodePublicKey, exportPrivateKeyForStorage, generateKeyPair } from "../../crypto/ec-keys.ts";
-import type { Db, Tx } from "../../persistence/db.ts";
+import type { Db } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
 import { Application, ApplicationVersion, MasterKeypair } from "../../persistence/application.entity.ts";
 import {
   findApplicationById,

@@ -9,6 +9,7 @@ import { requireActiveActivation } from "../activations/active-activation.ts";
 import { findSupportedVersion, loadMasterKeyPair } from "../activations/application-keys.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
+import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { asDecryptionFailure } from "./ecies-requests.ts";
 
 /**
@@ -22,6 +23,7 @@ import { asDecryptionFailure } from "./ecies-requests.ts";
 export async function getEciesDecryptor(
   db: Db,
   settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
   input: { applicationKey: string; ephemeralPublicKey: Buffer; activationId?: string },
 ): Promise<{ secretKey: Buffer; sharedInfo2: Buffer }> {
   return db.read(async (tx) => {
@@ -39,7 +41,7 @@ export async function getEciesDecryptor(
         ),
       );
     }
-    const { version, material } = await requireActiveActivation(tx, settings, { activationId: input.activationId, applicationKey: input.applicationKey });
+    const { version, material } = await requireActiveActivation(tx, activationKeys, { activationId: input.activationId, applicationKey: input.applicationKey });
     return asDecryptionFailure(() =>
       deriveDecryptor(
         material.serverPrivateKey,

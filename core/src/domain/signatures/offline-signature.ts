@@ -2,9 +2,9 @@ import { createOfflineSignaturePayload, OFFLINE_KEY_INDICATOR } from "../../cryp
 import { offlineSignatureBaseData } from "../../crypto/multi-factor-signature.ts";
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import type { Db } from "../../persistence/db.ts";
-import { findActivation } from "../../persistence/activation.repository.ts";
-import { lockActivationForSignature } from "../../persistence/signature-attempt.repository.ts";
+import { findActivation, lockActivation } from "../../persistence/activation.repository.ts";
 import { openServerPrivateKey } from "../activations/activation-keys.ts";
+import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { loadMasterKeyPair } from "../activations/application-keys.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
@@ -28,7 +28,7 @@ export async function createPersonalizedOfflineSignaturePayload(
   input: { activationId: string; data: string },
 ): Promise<OfflinePayload> {
   return db.read(async (tx) => {
-    const activation = await findActivation(tx, input.activationId, { withPrivateKey: true });
+    const activation = await findActivation(tx, input.activationId);
     if (!activation) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);
     return createOfflineSignaturePayload(openServerPrivateKey(settings, activation), input.data, OFFLINE_KEY_INDICATOR.PERSONALIZED_SERVER_KEY);
   });
@@ -53,16 +53,18 @@ export async function createNonPersonalizedOfflineSignaturePayload(db: Db, input
 export async function verifyOfflineSignature(
   db: Db,
   settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
   input: { activationId: string; data: string; signature: string; allowBiometry: boolean },
 ): Promise<SignatureVerdict> {
   return db.transaction(async (tx) => {
-    const locked = await lockActivationForSignature(tx, input.activationId, null);
-    if (!locked) return UNKNOWN_ACTIVATION_VERDICT;
+    const activation = await lockActivation(tx, input.activationId);
+    if (!activation) return UNKNOWN_ACTIVATION_VERDICT;
     const signatureTypes: SignatureType[] = input.allowBiometry ? ["POSSESSION_KNOWLEDGE", "POSSESSION_BIOMETRY"] : ["POSSESSION_KNOWLEDGE"];
     return verifyLockedSignature(
       tx,
       settings,
-      locked.activation,
+      activationKeys,
+      activation,
       {
         data: offlineSignatureBaseData(input.data),
         signature: input.signature,

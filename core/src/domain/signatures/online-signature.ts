@@ -1,8 +1,11 @@
 import { onlineSignatureBaseData, signatureFormatForVersion } from "../../crypto/multi-factor-signature.ts";
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import { utf8 } from "../../crypto/bytes.ts";
-import type { Db, Tx } from "../../persistence/db.ts";
-import { lockActivationForSignature } from "../../persistence/signature-attempt.repository.ts";
+import type { Db } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
+import { lockActivationForSignature } from "../../persistence/activation.repository.ts";
+import type { ActivationRecord, SignatureApplicationVersion } from "../../persistence/activation.repository.ts";
+import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { UNKNOWN_ACTIVATION_VERDICT, recordInvalidApplicationAttempt, verifyLockedSignature } from "./signature-verification.ts";
 import type { SignatureVerdict } from "./signature-verification.ts";
@@ -25,24 +28,34 @@ export interface OnlineSignatureRequest {
  * Verifies an online PowerAuth signature (VerifySignature) in one transaction holding the activation's row
  * lock, so concurrent requests of one device are serialised and never lose a counter step or a failure.
  */
-export async function verifyOnlineSignature(db: Db, settings: ServiceSettings, request: OnlineSignatureRequest): Promise<SignatureVerdict> {
-  return db.transaction((tx) => verifyOnlineSignatureInTransaction(tx, settings, request));
+export async function verifyOnlineSignature(
+  db: Db,
+  settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
+  request: OnlineSignatureRequest,
+): Promise<SignatureVerdict> {
+  return db.transaction(async (tx) => {
+    const locked = await lockActivationForSignature(tx, request.activationId, request.applicationKey);
+    if (!locked) return UNKNOWN_ACTIVATION_VERDICT;
+    return verifyOnlineSignatureOfLocked(tx, settings, activationKeys, locked, request);
+  });
 }
 
 /**
- * The online check inside the caller's transaction (VaultUnlock verifies its signature exactly like this):
- * unknown activation → REMOVED; an application key that is unknown, unsupported or of another application →
- * invalid (`activation_invalid_application`); otherwise the signature is checked over `data&appSecret`.
+ * The online check on an activation the caller has locked together with the request's application version
+ * (VaultUnlock verifies its signature exactly like this): an application key that is unknown, unsupported
+ * or of another application → invalid (`activation_invalid_application`); otherwise the signature is
+ * checked over `data&appSecret`.
  */
-export async function verifyOnlineSignatureInTransaction(
+export async function verifyOnlineSignatureOfLocked(
   tx: Tx,
   settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
+  locked: { activation: ActivationRecord; version: SignatureApplicationVersion | null },
   request: OnlineSignatureRequest,
   additionalInfo: KeyValue[] = [],
 ): Promise<SignatureVerdict> {
   const now = new Date();
-  const locked = await lockActivationForSignature(tx, request.activationId, request.applicationKey);
-  if (!locked) return UNKNOWN_ACTIVATION_VERDICT;
   const { activation, version } = locked;
   const check = {
     signature: request.signature,
@@ -55,5 +68,12 @@ export async function verifyOnlineSignatureInTransaction(
   if (!version || !version.supported || version.applicationId !== activation.applicationId) {
     return recordInvalidApplicationAttempt(tx, activation, { ...check, data: utf8(`${request.data}&${request.applicationKey}`) }, now);
   }
-  return verifyLockedSignature(tx, settings, activation, { ...check, data: onlineSignatureBaseData(request.data, version.applicationSecret) }, now);
+  return verifyLockedSignature(
+    tx,
+    settings,
+    activationKeys,
+    activation,
+    { ...check, data: onlineSignatureBaseData(request.data, version.applicationSecret) },
+    now,
+  );
 }

@@ -1,7 +1,8 @@
 import { encodeBase64 } from "../../crypto/bytes.ts";
-import type { Db, Tx } from "../../persistence/db.ts";
-import { recordSignatureAttempt } from "../../persistence/signature-attempt.repository.ts";
-import { listSignatureAuditOfUser } from "../../persistence/signature-audit.repository.ts";
+import type { Db } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
+import { listSignatureAuditOfUser, recordSignatureAttempt } from "../../persistence/activation.repository.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { activationStatusName } from "../activations/activation-status.ts";
 import type { ActivationStatusName } from "../activations/activation-status.ts";
 
@@ -26,16 +27,6 @@ export type AuditNote =
   | "activation_invalid_state"
   | "activation_invalid_state_ctr_mismatch";
 
-/** The activation's bookkeeping as it is after an attempt: what is stored and what the audit row shows. */
-export interface ActivationAfterAttempt {
-  activationId: string;
-  counter: number;
-  ctrData: string | null;
-  failedAttempts: number;
-  activationStatus: number;
-  blockedReason: string | null;
-}
-
 /**
  * Stores one verification attempt (valid or not): the activation's counter, CTR_DATA, failed attempts and last
  * use, and the audit row with the counter, CTR_DATA and status as they are after the attempt, so an operator
@@ -45,7 +36,7 @@ export interface ActivationAfterAttempt {
  */
 export function recordSignatureAttemptWithAudit(
   tx: Tx,
-  after: ActivationAfterAttempt,
+  after: ActivationRecord,
   entry: {
     data: Uint8Array;
     signature: string;
@@ -106,10 +97,10 @@ export async function getSignatureAudit(
   query: { userId: string; applicationId?: number; from: Date; to: Date },
 ): Promise<SignatureAuditItem[]> {
   return db.read(async (tx) =>
-    (await listSignatureAuditOfUser(tx, query)).map(({ audit, activation }) => ({
+    (await listSignatureAuditOfUser(tx, query)).map((audit) => ({
       id: audit.id,
-      userId: activation.userId,
-      applicationId: activation.applicationId,
+      userId: audit.userId,
+      applicationId: audit.applicationId,
       activationId: audit.activationId,
       activationCounter: audit.activationCounter,
       activationCtrData: audit.activationCtrData ?? null,

@@ -5,7 +5,8 @@ import { createTestDatabase } from "../../../../test/support/database.ts";
 import { activateThroughDomain } from "../../../../test/support/domain-fixtures.ts";
 import type { TestDatabase } from "../../../../test/support/database.ts";
 import { loadConfig } from "../../config.ts";
-import { findActivation, listActivationHistory, lockActivation } from "../../persistence/activation.repository.ts";
+import { findActivation, listActivationHistory, lockActivation, saveActivation } from "../../persistence/activation.repository.ts";
+import { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { ApplicationCallback } from "../../persistence/callback.entity.ts";
 import { listEventsOfCallback } from "../../persistence/callback.repository.ts";
 import { createApplication } from "../applications/applications.ts";
@@ -17,6 +18,7 @@ import { recordInvalidApplicationAttempt, verifyLockedSignature } from "./signat
 let database: TestDatabase;
 let application: Awaited<ReturnType<typeof createApplication>>;
 const settings = loadConfig({});
+const activationKeys = new ActivationKeyCache(settings);
 
 const callbackId = randomUUID();
 
@@ -44,7 +46,7 @@ afterAll(async () => {
 const activeDevice = (maxFailureCount = 5) => activateThroughDomain(database.db, settings, application, { maxFailureCount });
 
 const verify = (signed: SignedRequest, overrides: Partial<SignedRequest> = {}) =>
-  verifyOnlineSignature(database.db, settings, { ...signed, ...overrides });
+  verifyOnlineSignature(database.db, settings, activationKeys, { ...signed, ...overrides });
 
 describe("verifyLockedSignature", () => {
   it("moves counter and CTR_DATA to just past the matched step, wherever in the lookahead it was", async () => {
@@ -101,11 +103,13 @@ describe("verifyLockedSignature", () => {
     const device = await activeDevice(3);
     const signed = device.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION_KNOWLEDGE");
     const verdict = await database.db.transaction(async (tx) => {
-      const activation = await lockActivation(tx, signed.activationId, { withPrivateKey: true });
+      const activation = await lockActivation(tx, signed.activationId);
       activation!.failedAttempts = 3;
+      await saveActivation(tx, activation!);
       return verifyLockedSignature(
         tx,
         settings,
+        activationKeys,
         activation!,
         { data: Buffer.from("x"), signature: signed.signature, signatureTypes: ["POSSESSION_KNOWLEDGE"], format: "BASE64", signatureVersion: "3.1", additionalInfo: [] },
         new Date(),
@@ -125,6 +129,7 @@ describe("recordInvalidApplicationAttempt", () => {
     await database.db.transaction(async (tx) => {
       const activation = await lockActivation(tx, signed.activationId);
       activation!.activationStatus = ActivationStatus.REMOVED;
+      await saveActivation(tx, activation!);
       return recordInvalidApplicationAttempt(tx, activation!, attempt, new Date());
     });
     const row = await database.db.read((tx) => findActivation(tx, signed.activationId));

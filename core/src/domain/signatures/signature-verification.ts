@@ -2,17 +2,16 @@ import { decodeBase64, encodeBase64 } from "../../crypto/bytes.ts";
 import { nextCounterData, numericCounterData } from "../../crypto/hash-counter.ts";
 import { signatureKeysForType, verifySignature } from "../../crypto/multi-factor-signature.ts";
 import type { SignatureFactorKeys, SignatureFormat, SignatureType } from "../../crypto/multi-factor-signature.ts";
-import type { Tx } from "../../persistence/db.ts";
-import { findActivation } from "../../persistence/activation.repository.ts";
-import type { SignatureActivation } from "../../persistence/signature-attempt.repository.ts";
+import type { ActivationRecord } from "../../persistence/activation.repository.ts";
+import type { Tx } from "../../persistence/tx.ts";
 import { ActivationStatus, BlockedReason, activationStatusName } from "../activations/activation-status.ts";
 import type { ActivationStatusName } from "../activations/activation-status.ts";
-import { activationKeyMaterial } from "../activations/activation-keys.ts";
+import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { changeActivationStatus } from "../activations/status-change.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { AdditionalInfoKey, recordSignatureAttemptWithAudit } from "./signature-audit-log.ts";
-import type { ActivationAfterAttempt, AuditNote, KeyValue } from "./signature-audit-log.ts";
+import type { AuditNote, KeyValue } from "./signature-audit-log.ts";
 
 /** One signature to check against a locked activation. */
 export interface SignatureCheck {
@@ -57,7 +56,8 @@ export const UNKNOWN_ACTIVATION_VERDICT: SignatureVerdict = { signatureValid: fa
 export async function verifyLockedSignature(
   tx: Tx,
   settings: ServiceSettings,
-  activation: SignatureActivation,
+  activationKeys: ActivationKeyCache,
+  activation: ActivationRecord,
   check: SignatureCheck,
   now: Date,
 ): Promise<SignatureVerdict> {
@@ -68,12 +68,12 @@ export async function verifyLockedSignature(
   }
   if (activation.failedAttempts >= activation.maxFailedAttempts) {
     // Cannot happen through this service; guards rows changed behind its back (as the reference does since 1.4).
-    const additionalInfo = await blockForFailures(tx, activation, after, check, now);
+    const additionalInfo = await blockForFailures(tx, after, check, now);
     return rejectUnchecked(tx, activation, after, { ...check, additionalInfo }, "activation_invalid_state_ctr_mismatch", now);
   }
 
   const signatureVersion = resolveSignatureVersion(activation, check.forcedSignatureVersion);
-  const { keys } = activationKeyMaterial(settings, activation);
+  const { keys } = activationKeys.materialFor(activation);
   const factorKeys: SignatureFactorKeys = {
     possession: keys.signaturePossession,
     knowledge: keys.signatureKnowledge,
@@ -103,7 +103,7 @@ export async function verifyLockedSignature(
   const additionalInfo = [...check.additionalInfo];
   if (check.biometryAllowed) additionalInfo.push({ key: AdditionalInfoKey.BIOMETRY_ALLOWED, value: "TRUE" });
   const remainingAttempts = activation.maxFailedAttempts - after.failedAttempts;
-  const finalInfo = remainingAttempts <= 0 ? await blockForFailures(tx, activation, after, { ...check, additionalInfo }, now) : additionalInfo;
+  const finalInfo = remainingAttempts <= 0 ? await blockForFailures(tx, after, { ...check, additionalInfo }, now) : additionalInfo;
   await audit(tx, after, { ...check, additionalInfo: finalInfo }, {
     signatureType: requestedType,
     valid: false,
@@ -131,7 +131,7 @@ export async function verifyLockedSignature(
  */
 export async function recordInvalidApplicationAttempt(
   tx: Tx,
-  activation: SignatureActivation,
+  activation: ActivationRecord,
   check: SignatureCheck,
   now: Date,
 ): Promise<SignatureVerdict> {
@@ -140,28 +140,24 @@ export async function recordInvalidApplicationAttempt(
   let additionalInfo = check.additionalInfo;
   if (activation.activationStatus === ActivationStatus.ACTIVE && requestedType !== "POSSESSION") {
     after.failedAttempts += 1;
-    if (activation.maxFailedAttempts - after.failedAttempts <= 0) additionalInfo = await blockForFailures(tx, activation, after, check, now);
+    if (activation.maxFailedAttempts - after.failedAttempts <= 0) additionalInfo = await blockForFailures(tx, after, check, now);
   }
   return rejectUnchecked(tx, activation, after, { ...check, additionalInfo }, "activation_invalid_application", now);
 }
 
-/** The bookkeeping an attempt may change, starting from the locked row. */
-function activationBeforeAttempt(activation: SignatureActivation): ActivationAfterAttempt {
-  return {
-    activationId: activation.activationId,
-    counter: activation.counter,
-    ctrData: activation.ctrData ?? null,
-    failedAttempts: activation.failedAttempts,
-    activationStatus: activation.activationStatus,
-    blockedReason: activation.blockedReason ?? null,
-  };
+/**
+ * The activation as the attempt leaves it: a copy of the locked row that the attempt changes, while the row
+ * as it was (counter, failures before the attempt) stays readable.
+ */
+function activationBeforeAttempt(activation: ActivationRecord): ActivationRecord {
+  return { ...activation, flags: [...activation.flags] };
 }
 
 /** Audits an attempt whose signature was never computed and answers with the activation's state only. */
 async function rejectUnchecked(
   tx: Tx,
-  activation: SignatureActivation,
-  after: ActivationAfterAttempt,
+  activation: ActivationRecord,
+  after: ActivationRecord,
   check: SignatureCheck,
   note: AuditNote,
   now: Date,
@@ -171,21 +167,16 @@ async function rejectUnchecked(
 }
 
 /**
- * Blocks the activation through the one status-change hook (history and callbacks in this transaction), on
- * the managed entity: the rare path may load it, the row being locked by this transaction already.
+ * Blocks the activation through the one status-change hook (saved with its history and callbacks in this
+ * transaction, which already holds the row lock), and says so in the audit's additional info.
  */
 async function blockForFailures(
   tx: Tx,
-  activation: SignatureActivation,
-  after: ActivationAfterAttempt,
+  after: ActivationRecord,
   check: SignatureCheck,
   now: Date,
 ): Promise<KeyValue[]> {
-  const entity = await findActivation(tx, activation.activationId);
-  if (!entity) throw new Error(`locked activation ${activation.activationId} vanished`);
-  await changeActivationStatus(tx, entity, ActivationStatus.BLOCKED, { reason: BlockedReason.MAX_FAILED_ATTEMPTS, now });
-  after.activationStatus = entity.activationStatus;
-  after.blockedReason = entity.blockedReason ?? null;
+  await changeActivationStatus(tx, after, ActivationStatus.BLOCKED, { reason: BlockedReason.MAX_FAILED_ATTEMPTS, now });
   return [...check.additionalInfo, { key: AdditionalInfoKey.BLOCKED_REASON, value: BlockedReason.MAX_FAILED_ATTEMPTS }];
 }
 
@@ -197,7 +188,7 @@ interface MatchedStep {
 }
 
 function findMatchingStep(
-  activation: SignatureActivation,
+  activation: ActivationRecord,
   signatureVersion: 2 | 3,
   factorKeys: SignatureFactorKeys,
   check: SignatureCheck,
@@ -226,7 +217,7 @@ function findMatchingStep(
   return null;
 }
 
-function resolveSignatureVersion(activation: SignatureActivation, forcedSignatureVersion: number | undefined): 2 | 3 {
+function resolveSignatureVersion(activation: ActivationRecord, forcedSignatureVersion: number | undefined): 2 | 3 {
   const version = activation.version;
   if (version !== 2 && version !== 3) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
   if (forcedSignatureVersion === 3 && version === 2 && activation.ctrData) return 3;
@@ -235,7 +226,7 @@ function resolveSignatureVersion(activation: SignatureActivation, forcedSignatur
 
 function audit(
   tx: Tx,
-  after: ActivationAfterAttempt,
+  after: ActivationRecord,
   check: SignatureCheck,
   outcome: { signatureType: SignatureType; valid: boolean; note: AuditNote; version: number | null; now: Date },
 ): Promise<void> {

@@ -13,6 +13,7 @@ import { requireActiveActivation } from "../activations/active-activation.ts";
 import { openActivationScopeRequest, sealJsonResponse } from "../e2ee/ecies-requests.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
+import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 
 /** How often a colliding token ID is regenerated before giving up (the reference's 10). */
 const GENERATE_ITERATIONS = 10;
@@ -25,11 +26,11 @@ const GENERATE_ITERATIONS = 10;
  */
 export async function createToken(
   db: Db,
-  settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
   input: { activationId: string; applicationKey: string; signatureType: SignatureType; request: EciesRequest },
 ): Promise<{ encryptedData: Buffer; mac: Buffer }> {
   return db.transaction(async (tx) => {
-    const { activation, version, material } = await requireActiveActivation(tx, settings, input);
+    const { activation, version, material } = await requireActiveActivation(tx, activationKeys, input);
     const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.CREATE_TOKEN, version.applicationSecret, input.request);
     // The device sends "{}"; an empty payload is malformed.
     if (opened.plaintext.byteLength === 0) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);

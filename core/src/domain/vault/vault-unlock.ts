@@ -4,14 +4,13 @@ import type { EciesRequest } from "../../crypto/ecies.ts";
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import { encryptVaultEncryptionKey } from "../../crypto/vault.ts";
 import type { Db } from "../../persistence/db.ts";
-import { lockActivation } from "../../persistence/activation.repository.ts";
+import { lockActivationForSignature } from "../../persistence/activation.repository.ts";
 import { ActivationStatus } from "../activations/activation-status.ts";
-import { activationKeyMaterial } from "../activations/activation-keys.ts";
-import { findSupportedVersion } from "../activations/application-keys.ts";
+import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { openActivationScopeRequest, parseJsonObject, sealJsonResponse } from "../e2ee/ecies-requests.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
-import { verifyOnlineSignatureInTransaction } from "../signatures/online-signature.ts";
+import { verifyOnlineSignatureOfLocked } from "../signatures/online-signature.ts";
 import { AdditionalInfoKey } from "../signatures/signature-audit-log.ts";
 
 /** What the reference accepts as a vault unlock reason. */
@@ -37,6 +36,7 @@ export interface VaultUnlockResult {
 export async function vaultUnlock(
   db: Db,
   settings: ServiceSettings,
+  activationKeys: ActivationKeyCache,
   input: {
     activationId: string;
     applicationKey: string;
@@ -50,11 +50,12 @@ export async function vaultUnlock(
   const biometryAllowed = settings.secureVaultBiometricAuthentication && input.signatureType === "POSSESSION_BIOMETRY";
   if (input.signatureType !== "POSSESSION_KNOWLEDGE" && !biometryAllowed) throw new ServiceError(ServiceErrors.INVALID_SIGNATURE);
   return db.transaction(async (tx) => {
-    const activation = await lockActivation(tx, input.activationId, { withPrivateKey: true });
-    if (!activation || activation.activationStatus !== ActivationStatus.ACTIVE) return { signatureValid: false };
-    const version = await findSupportedVersion(tx, input.applicationKey);
-    if (!version) return { signatureValid: false };
-    const material = activationKeyMaterial(settings, activation);
+    // One lock for the whole unlock: the ECIES keys and the signature check see the same row.
+    const locked = await lockActivationForSignature(tx, input.activationId, input.applicationKey);
+    if (!locked || locked.activation.activationStatus !== ActivationStatus.ACTIVE) return { signatureValid: false };
+    const { version } = locked;
+    if (!version || !version.supported) return { signatureValid: false };
+    const material = activationKeys.materialFor(locked.activation);
     const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.VAULT_UNLOCK, version.applicationSecret, input.request);
     const payload = parseJsonObject(opened.plaintext);
     if (!payload) return { signatureValid: false };
@@ -62,9 +63,11 @@ export async function vaultUnlock(
     if (reason !== null && (typeof reason !== "string" || !REASON_PATTERN.test(reason))) {
       throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
     }
-    const verdict = await verifyOnlineSignatureInTransaction(
+    const verdict = await verifyOnlineSignatureOfLocked(
       tx,
       settings,
+      activationKeys,
+      locked,
       {
         activationId: input.activationId,
         applicationKey: input.applicationKey,
