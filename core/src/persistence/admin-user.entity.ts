@@ -8,9 +8,9 @@ export const AdminUserSchema = defineEntity({
     id: p.bigint("number").primary().autoincrement(),
     username: p.string().length(255).unique("pa_cloud_user_username"),
     passwordHash: p.string().length(255).fieldName("password_hash").hidden().lazy(),
-    enabled: p.boolean(),
+    enabled: p.boolean().default(true),
     /** `ROLE_ADMIN` may call everything under /admin. */
-    authority: p.string().length(32),
+    authority: p.string().length(32).default("ROLE_ADMIN"),
   },
 });
 export class AdminUser extends AdminUserSchema.class {}

@@ -1,5 +1,10 @@
 import { defineEntity, p } from "@mikro-orm/core";
 
+// The indexes, foreign keys and column defaults below restate what migration 0001 created (names included), so
+// that MikroORM's schema diff against a migrated database is empty (schema.test.ts). Foreign keys are to-one
+// relations mapped to the primary key: the property holds the plain id, as the column does. Constraint names are
+// PostgreSQL's defaults (`<table>_<column>_fkey`), which the migrations got by not naming them.
+
 /** A mobile application registered in PowerAuth (`pa_application`). */
 export const ApplicationSchema = defineEntity({
   name: "Application",
@@ -8,8 +13,8 @@ export const ApplicationSchema = defineEntity({
     id: p.bigint("number").primary().autoincrement(),
     name: p.string().length(255).unique("pa_application_name"),
     /** JSON array of role names, kept sorted. */
-    roles: p.json<string[]>().fieldName("roles"),
-    timestampCreated: p.datetime().fieldName("timestamp_created").onCreate(() => new Date()),
+    roles: p.json<string[]>().fieldName("roles").defaultRaw("'[]'::jsonb"),
+    timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()").onCreate(() => new Date()),
   },
 });
 export class Application extends ApplicationSchema.class {}
@@ -19,14 +24,21 @@ ApplicationSchema.setClass(Application);
 export const ApplicationVersionSchema = defineEntity({
   name: "ApplicationVersion",
   tableName: "pa_application_version",
+  indexes: [{ name: "pa_app_version_application", properties: ["applicationId"] }],
   properties: {
     id: p.bigint("number").primary().autoincrement(),
-    applicationId: p.bigint("number").fieldName("application_id"),
+    applicationId: () =>
+      p
+        .manyToOne(Application)
+        .mapToPk()
+        .fieldName("application_id")
+        .foreignKeyName("pa_application_version_application_id_fkey")
+        .deleteRule("cascade"),
     name: p.string().length(255),
     applicationKey: p.string().length(255).fieldName("application_key").unique("pa_app_version_app_key"),
     /** Not a secret in the strict sense: every installed copy of the mobile app carries it. */
     applicationSecret: p.string().length(255).fieldName("application_secret"),
-    supported: p.boolean(),
+    supported: p.boolean().default(true),
   },
 });
 export class ApplicationVersion extends ApplicationVersionSchema.class {}
@@ -36,13 +48,30 @@ ApplicationVersionSchema.setClass(ApplicationVersion);
 export const MasterKeypairSchema = defineEntity({
   name: "MasterKeypair",
   tableName: "pa_master_keypair",
+  indexes: [
+    // Serves `findLatestMasterKeypair` (newest first) without a sort. Written as an expression (compared by name
+    // only) rather than `columns` with `sort: "desc"`: MikroORM 7.2.1 reads the sort order of an introspected column
+    // by finding its name in the index definition without word boundaries, so `id` is found inside
+    // `application_id` (no DESC there) and the index would be reported as changed on every diff.
+    {
+      name: "pa_master_keypair_application",
+      expression:
+        'create index "pa_master_keypair_application" on "pa_master_keypair" ("application_id", "timestamp_created" desc, "id" desc)',
+    },
+  ],
   properties: {
     id: p.bigint("number").primary().autoincrement(),
-    applicationId: p.bigint("number").fieldName("application_id"),
+    applicationId: () =>
+      p
+        .manyToOne(Application)
+        .mapToPk()
+        .fieldName("application_id")
+        .foreignKeyName("pa_master_keypair_application_id_fkey")
+        .deleteRule("cascade"),
     name: p.string().length(255),
     masterKeyPrivateBase64: p.string().length(255).fieldName("master_key_private_base64").hidden().lazy(),
     masterKeyPublicBase64: p.string().length(255).fieldName("master_key_public_base64"),
-    timestampCreated: p.datetime().fieldName("timestamp_created").onCreate(() => new Date()),
+    timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()").onCreate(() => new Date()),
   },
 });
 export class MasterKeypair extends MasterKeypairSchema.class {}
@@ -52,13 +81,20 @@ MasterKeypairSchema.setClass(MasterKeypair);
 export const ApplicationConfigSchema = defineEntity({
   name: "ApplicationConfig",
   tableName: "pa_application_config",
+  uniques: [{ name: "pa_app_config_key_idx", properties: ["applicationId", "configKey"] }],
   properties: {
     id: p.bigint("number").primary().autoincrement(),
-    applicationId: p.bigint("number").fieldName("application_id"),
+    applicationId: () =>
+      p
+        .manyToOne(Application)
+        .mapToPk()
+        .fieldName("application_id")
+        .foreignKeyName("pa_application_config_application_id_fkey")
+        .deleteRule("cascade"),
     configKey: p.string().length(255).fieldName("config_key"),
     /** JSON text of the values, encrypted when the master DB key is configured. */
     configValues: p.text().fieldName("config_values").hidden(),
-    encryptionMode: p.string().length(32).fieldName("encryption_mode"),
+    encryptionMode: p.string().length(32).fieldName("encryption_mode").default("NO_ENCRYPTION"),
   },
 });
 export class ApplicationConfig extends ApplicationConfigSchema.class {}

@@ -1,27 +1,34 @@
 import { defineEntity, p } from "@mikro-orm/core";
+import { Application } from "./application.entity.ts";
 
 /** A URL notified about status changes of an application's activations or operations (`pa_application_callback`). */
 export const ApplicationCallbackSchema = defineEntity({
   name: "ApplicationCallback",
   tableName: "pa_application_callback",
+  indexes: [{ name: "pa_app_callback_app", properties: ["applicationId"] }],
   properties: {
     id: p.string().length(37).primary(),
-    applicationId: p.bigint("number").fieldName("application_id"),
+    applicationId: () =>
+      p
+        .manyToOne(Application)
+        .mapToPk()
+        .fieldName("application_id")
+        .foreignKeyName("pa_application_callback_application_id_fkey"),
     name: p.string().length(255).nullable(),
     callbackUrl: p.text().fieldName("callback_url"),
     /** `ACTIVATION_STATUS_CHANGE` or `OPERATION_STATUS_CHANGE`. */
-    type: p.string().length(64),
+    type: p.string().length(64).default("ACTIVATION_STATUS_CHANGE"),
     /** Names of the activation attributes added to each payload (`userId`, `activationStatus`, …). */
-    attributes: p.json<string[]>(),
+    attributes: p.json<string[]>().defaultRaw("'[]'::jsonb"),
     /** JSON of the outbound authentication, encrypted when the master DB key is configured. */
     authentication: p.text().nullable().hidden().lazy(),
-    encryptionMode: p.string().length(255).fieldName("encryption_mode"),
+    encryptionMode: p.string().length(255).fieldName("encryption_mode").default("NO_ENCRYPTION"),
     maxAttempts: p.integer().fieldName("max_attempts").nullable(),
     initialBackoff: p.string().length(64).fieldName("initial_backoff").nullable(),
     retentionPeriod: p.string().length(64).fieldName("retention_period").nullable(),
     /** Removal keeps the row (events may still reference it) and clears this flag. */
-    enabled: p.boolean(),
-    timestampCreated: p.datetime().fieldName("timestamp_created"),
+    enabled: p.boolean().default(true),
+    timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()"),
     timestampLastUpdated: p.datetime().fieldName("timestamp_last_updated").nullable(),
   },
 });
@@ -35,19 +42,30 @@ ApplicationCallbackSchema.setClass(ApplicationCallback);
 export const ApplicationCallbackEventSchema = defineEntity({
   name: "ApplicationCallbackEvent",
   tableName: "pa_application_callback_event",
+  indexes: [
+    // The delivery worker claims PENDING rows due now.
+    { name: "pa_app_callback_event_status", properties: ["status", "timestampNextCall"] },
+    { name: "pa_app_callback_event_delete", properties: ["timestampDeleteAfter"] },
+    { name: "pa_app_callback_event_callback", properties: ["applicationCallbackId"] },
+  ],
   properties: {
     id: p.bigint("number").primary().autoincrement(),
-    applicationCallbackId: p.string().length(37).fieldName("application_callback_id"),
+    applicationCallbackId: () =>
+      p
+        .manyToOne(ApplicationCallback)
+        .mapToPk()
+        .fieldName("application_callback_id")
+        .foreignKeyName("pa_application_callback_event_application_callback_id_fkey"),
     /** The JSON body to POST, exactly as it will be sent. */
     callbackData: p.text().fieldName("callback_data"),
     /** `PENDING`, `PROCESSING`, `COMPLETED` or `FAILED`. */
     status: p.string().length(32),
-    timestampCreated: p.datetime().fieldName("timestamp_created"),
+    timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()"),
     timestampLastCall: p.datetime().fieldName("timestamp_last_call").nullable(),
     timestampNextCall: p.datetime().fieldName("timestamp_next_call").nullable(),
     timestampDeleteAfter: p.datetime().fieldName("timestamp_delete_after").nullable(),
     timestampRerunAfter: p.datetime().fieldName("timestamp_rerun_after").nullable(),
-    attempts: p.integer(),
+    attempts: p.integer().default(0),
     /** Sent as the `Idempotency-Key` header, so a receiver can drop a retried duplicate. */
     idempotencyKey: p.string().length(36).fieldName("idempotency_key"),
   },

@@ -10,7 +10,7 @@ export const IntegrationSchema = defineEntity({
     clientToken: p.string().length(37).fieldName("client_token").unique("pa_integration_token"),
     /** SHA-256 of the client secret; the secret itself is shown once, at creation. */
     clientSecretHash: p.string().length(255).fieldName("client_secret_hash").hidden().lazy(),
-    timestampCreated: p.datetime().fieldName("timestamp_created").onCreate(() => new Date()),
+    timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()").onCreate(() => new Date()),
   },
 });
 export class Integration extends IntegrationSchema.class {}
