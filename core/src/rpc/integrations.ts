@@ -2,28 +2,27 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { createIntegration, getIntegrationList, removeIntegration } from "../domain/access/integrations.ts";
 import type { Deps } from "./deps.ts";
-import { optionalText, requireText } from "./validation.ts";
+import {
+  fromProtoCreateIntegration,
+  fromProtoRemoveIntegration,
+  toProtoCreatedIntegration,
+  toProtoIntegrationList,
+  toProtoRemoveIntegration,
+} from "./integrations.mapping.ts";
 
-/**
- * Integration management. The secret is returned by CreateIntegration only; the list answers the required
- * `clientSecret` element with an empty string because the database keeps only a hash of it.
- */
+/** Integration management (the credentials internal services call the core with when access is restricted). */
 export function integrationHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthService>> {
   const { db } = deps;
   return {
     async createIntegration(request) {
-      return createIntegration(db, { name: optionalText(request.name, "name") });
+      return toProtoCreatedIntegration(await createIntegration(db, fromProtoCreateIntegration(request)));
     },
     async getIntegrationList() {
-      const items = await getIntegrationList(db);
-      return {
-        restrictedAccess: deps.config.restrictAccess,
-        items: items.map((item) => ({ ...item, clientSecret: "" })),
-      };
+      return toProtoIntegrationList(await getIntegrationList(db), deps.config.restrictAccess);
     },
     async removeIntegration(request) {
-      const id = requireText(request.id, "id", 37);
-      return { id, removed: await removeIntegration(db, id) };
+      const id = fromProtoRemoveIntegration(request);
+      return toProtoRemoveIntegration(id, await removeIntegration(db, id));
     },
   };
 }

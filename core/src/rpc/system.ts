@@ -2,7 +2,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { getErrorCodeList, getSystemStatus } from "../domain/system/system-status.ts";
 import type { Deps } from "./deps.ts";
-import { toProtoSystemStatus } from "./mapping.ts";
+import { toProtoErrorCodeList, toProtoSystemStatus } from "./system.mapping.ts";
 
 /** GetSystemStatus and GetErrorCodeList. */
 export function systemHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthService>> {
@@ -11,7 +11,7 @@ export function systemHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuth
       return toProtoSystemStatus(getSystemStatus(deps.config, deps.build));
     },
     getErrorCodeList(request) {
-      return { errors: getErrorCodeList(request.language) };
+      return toProtoErrorCodeList(getErrorCodeList(request.language));
     },
   };
 }

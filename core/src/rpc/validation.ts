@@ -3,8 +3,10 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { SignatureType as ProtoSignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { decodeBase64 } from "../crypto/bytes.ts";
 import type { EciesRequest } from "../crypto/ecies.ts";
-import { SIGNATURE_TYPES } from "../crypto/multi-factor-signature.ts";
+import { SIGNATURE_TYPES, signatureFormatForVersion } from "../crypto/multi-factor-signature.ts";
 import type { SignatureType } from "../crypto/multi-factor-signature.ts";
+import { AdminError } from "../domain/errors.ts";
+import type { Violation } from "../domain/errors.ts";
 import { invalidRequest } from "./errors.ts";
 
 /**
@@ -12,6 +14,12 @@ import { invalidRequest } from "./errors.ts";
  * Limits are generous but finite, so a caller cannot make the core store or hash megabytes.
  */
 const MAX_TEXT_LENGTH = 255;
+/** Activation and token IDs are UUIDs; anything longer than their column cannot exist. */
+const UUID_COLUMN_LENGTH = 37;
+/** Signed request data and offline payload data can be long (they carry the Base64 request body). */
+export const MAX_SIGNED_DATA_LENGTH = 512 * 1024;
+/** The longest signature any format produces is 64 characters (3 factors, Base64). */
+export const MAX_SIGNATURE_LENGTH = 255;
 
 export function requireText(value: string | undefined, field: string, maxLength = MAX_TEXT_LENGTH): string {
   if (value === undefined || value.trim() === "") throw invalidRequest(`${field} is required`);
@@ -89,4 +97,69 @@ export function requireEciesRequest(request: { ephemeralPublicKey: string; encry
     mac: requireBase64(request.mac, "mac", { length: 32 }),
     nonce: optionalBase64(request.nonce, "nonce", { length: 16 }) ?? null,
   };
+}
+
+export function requireActivationId(value: string | undefined): string {
+  return requireText(value, "activationId", UUID_COLUMN_LENGTH);
+}
+
+/** For requests where the activation is optional (application-scope ECIES): empty means absent. */
+export function optionalActivationId(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : requireActivationId(value);
+}
+
+export function requireTokenId(value: string | undefined): string {
+  return requireText(value, "tokenId", UUID_COLUMN_LENGTH);
+}
+
+/** An integration's or callback's id (a UUID). */
+export function requireUuidId(value: string | undefined, field: string): string {
+  return requireText(value, field, UUID_COLUMN_LENGTH);
+}
+
+/** 0 is "not set" and answered by the domain with the reference's ERR0002; negatives are malformed. */
+export function applicationIdOrZero(value: bigint): number {
+  if (value === 0n) return 0;
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) throw invalidRequest("applicationId must be a positive id");
+  return Number(value);
+}
+
+/** Absent means a 3.0 client (decimal signatures); anything else must be a version the formats know. */
+export function requireSignatureVersion(value: string | undefined): string | undefined {
+  const version = optionalText(value, "signatureVersion", 16);
+  try {
+    signatureFormatForVersion(version);
+  } catch {
+    throw invalidRequest("signatureVersion is not a known protocol version");
+  }
+  return version;
+}
+
+/** Cloud Admin ids and names: the admin API's own envelope (ERROR_REQUEST with violations), not ERR0024. */
+const MAX_ADMIN_FIELD_LENGTH = 255;
+
+export function requireAdminField(value: string, fieldName: string): string {
+  const violations: Violation[] = [];
+  if (value.trim() === "") violations.push({ fieldName, hint: "must not be empty" });
+  else if (value.length > MAX_ADMIN_FIELD_LENGTH) violations.push({ fieldName, hint: `size must be between 1 and ${MAX_ADMIN_FIELD_LENGTH}` });
+  if (violations.length > 0) throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", violations);
+  return value;
+}
+
+/** The Cloud application id (its name) in the admin API's paths. */
+export function requireAdminId(id: string): string {
+  return requireAdminField(id, "id");
+}
+
+export function requireAdminRoles(roles: string[], nonEmpty: boolean): string[] {
+  if (nonEmpty && roles.length === 0) {
+    throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName: "roles", hint: "must not be empty" }]);
+  }
+  const invalid = roles.findIndex((role) => role.trim() === "" || role.length > MAX_ADMIN_FIELD_LENGTH);
+  if (invalid >= 0) {
+    throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [
+      { fieldName: `roles[${invalid}]`, hint: `must be a non-empty string of at most ${MAX_ADMIN_FIELD_LENGTH} characters` },
+    ]);
+  }
+  return roles;
 }

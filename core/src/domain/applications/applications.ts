@@ -96,9 +96,12 @@ export async function findApplicationDetailByName(db: Db, name: string): Promise
   });
 }
 
-/** Detail by numeric id, or ERR0015 as the reference answers for an unknown application. */
-export async function getApplicationDetail(db: Db, id: number): Promise<ApplicationDetail> {
-  const detail = await findApplicationDetailById(db, id);
+/** How GetApplicationDetail names the application: by its numeric id, or by its name. */
+export type ApplicationReference = { id: number } | { name: string };
+
+/** Detail by numeric id or name, or ERR0015 as the reference answers for an unknown application. */
+export async function getApplicationDetail(db: Db, reference: ApplicationReference): Promise<ApplicationDetail> {
+  const detail = "id" in reference ? await findApplicationDetailById(db, reference.id) : await findApplicationDetailByName(db, reference.name);
   if (!detail) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
   return detail;
 }
