@@ -85,6 +85,14 @@ const settings: Setting[] = [
     invalid: ["3.2", "3", "v3.1"].map((raw) => [raw, `POWERAUTH_ECIES_DECRYPTOR_VERSION must be 3.0 or 3.1, got "${raw}"`]),
   },
   integer("POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS", "activationExpiryJobIntervalMs", 5_000, 0),
+  integer("CORE_MAX_CONNECTIONS", "maxConnections", 1000, 1),
+  integer("CORE_HTTP2_MAX_CONCURRENT_STREAMS", "http2MaxConcurrentStreams", 100, 1, 2 ** 31 - 1),
+  integer("CORE_MAX_OPEN_STREAMS", "maxOpenStreams", 10_000, 1),
+  integer("CORE_MAX_HEADER_BYTES", "maxHeaderBytes", 16_384, 1024, 2 ** 31 - 1),
+  integer("CORE_STREAM_IDLE_TIMEOUT_MS", "streamIdleTimeoutMs", 30_000, 1, 2 ** 31 - 1),
+  integer("CORE_IDLE_TIMEOUT_MS", "idleTimeoutMs", 60_000, 1, 2 ** 31 - 1),
+  { ...integer("CORE_HEADERS_TIMEOUT_MS", "headersTimeoutMs", 10_000, 1, 2 ** 31 - 1), alongside: { CORE_REQUEST_TIMEOUT_MS: String(2 ** 31 - 1) } },
+  { ...integer("CORE_REQUEST_TIMEOUT_MS", "requestTimeoutMs", 30_000, 1, 2 ** 31 - 1), alongside: { CORE_HEADERS_TIMEOUT_MS: "1" } },
 ];
 
 const readCases = settings.flatMap(({ variable, key, valid, alongside = {} }) =>
@@ -113,5 +121,12 @@ describe("loadConfig()", () => {
     const refuse = () => loadConfig({ ...alongside, [variable]: raw });
     expect(refuse).toThrow(ConfigError);
     expect(refuse).toThrow(message);
+  });
+
+  it("refuses a CORE_HEADERS_TIMEOUT_MS above CORE_REQUEST_TIMEOUT_MS, which Node's HTTP server would reject", () => {
+    expect(() => loadConfig({ CORE_HEADERS_TIMEOUT_MS: "40000" })).toThrow(
+      new ConfigError("CORE_HEADERS_TIMEOUT_MS (40000) must not exceed CORE_REQUEST_TIMEOUT_MS (30000)"),
+    );
+    expect(loadConfig({ CORE_HEADERS_TIMEOUT_MS: "5000", CORE_REQUEST_TIMEOUT_MS: "5000" }).requestTimeoutMs).toBe(5000);
   });
 });

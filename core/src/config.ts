@@ -47,6 +47,36 @@ export interface CoreConfig {
   eciesDecryptorVersion: "3.0" | "3.1";
   /** Period of the job that removes abandoned CREATED/OTP_USED activations past their expiry; 0 turns it off. */
   activationExpiryJobIntervalMs: number;
+  /**
+   * Transport limits of the core's one port (h2c and HTTP/1.1), so that no client can hold memory or
+   * connections without bound. CORE_MAX_CONNECTIONS: open connections (default 1000; more are closed at once).
+   */
+  maxConnections: number;
+  /** CORE_HTTP2_MAX_CONCURRENT_STREAMS: streams one HTTP/2 connection may have open at once (default 100). */
+  http2MaxConcurrentStreams: number;
+  /**
+   * CORE_MAX_OPEN_STREAMS: HTTP/2 streams open at once over all connections (default 10,000); more are refused
+   * (REFUSED_STREAM, safe to retry). A stream waiting for its request holds about 45 KB of heap, so this, not
+   * connections × streams per connection, bounds that memory (about 450 MB by default).
+   */
+  maxOpenStreams: number;
+  /** CORE_MAX_HEADER_BYTES: largest request header block, HTTP/2 header list and HTTP/1.1 head alike (default 16 KiB). */
+  maxHeaderBytes: number;
+  /** CORE_STREAM_IDLE_TIMEOUT_MS: an HTTP/2 stream whose request has not fully arrived by then is reset (default 30 s). */
+  streamIdleTimeoutMs: number;
+  /**
+   * CORE_IDLE_TIMEOUT_MS: an HTTP/2 connection without open streams, or an HTTP/1.1 keep-alive connection
+   * between requests, is closed after this long (default 60 s). A stream left open (health Watch) keeps its
+   * HTTP/2 connection alive.
+   */
+  idleTimeoutMs: number;
+  /**
+   * CORE_HEADERS_TIMEOUT_MS: a new connection must send its first bytes, and an HTTP/1.1 request its whole
+   * head, within this (default 10 s).
+   */
+  headersTimeoutMs: number;
+  /** CORE_REQUEST_TIMEOUT_MS: an HTTP/1.1 request, body included, must have fully arrived within this (default 30 s). */
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +120,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       "POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS",
       0,
     ),
+    maxConnections: parseInteger(env.CORE_MAX_CONNECTIONS, 1000, "CORE_MAX_CONNECTIONS", 1),
+    http2MaxConcurrentStreams: parseInteger(env.CORE_HTTP2_MAX_CONCURRENT_STREAMS, 100, "CORE_HTTP2_MAX_CONCURRENT_STREAMS", 1, 2 ** 31 - 1),
+    maxOpenStreams: parseInteger(env.CORE_MAX_OPEN_STREAMS, 10_000, "CORE_MAX_OPEN_STREAMS", 1),
+    maxHeaderBytes: parseInteger(env.CORE_MAX_HEADER_BYTES, 16_384, "CORE_MAX_HEADER_BYTES", 1024, 2 ** 31 - 1),
+    streamIdleTimeoutMs: parseInteger(env.CORE_STREAM_IDLE_TIMEOUT_MS, 30_000, "CORE_STREAM_IDLE_TIMEOUT_MS", 1, 2 ** 31 - 1),
+    idleTimeoutMs: parseInteger(env.CORE_IDLE_TIMEOUT_MS, 60_000, "CORE_IDLE_TIMEOUT_MS", 1, 2 ** 31 - 1),
+    ...parseRequestTimeouts(env),
   };
+}
+
+/** Node refuses an HTTP/1.1 server whose head timeout exceeds its request timeout; say so at start instead. */
+function parseRequestTimeouts(env: NodeJS.ProcessEnv): { headersTimeoutMs: number; requestTimeoutMs: number } {
+  const headersTimeoutMs = parseInteger(env.CORE_HEADERS_TIMEOUT_MS, 10_000, "CORE_HEADERS_TIMEOUT_MS", 1, 2 ** 31 - 1);
+  const requestTimeoutMs = parseInteger(env.CORE_REQUEST_TIMEOUT_MS, 30_000, "CORE_REQUEST_TIMEOUT_MS", 1, 2 ** 31 - 1);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`CORE_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed CORE_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return { headersTimeoutMs, requestTimeoutMs };
 }
 
 export function parsePort(value: string | undefined, fallback: number, name: string): number {

@@ -23,6 +23,8 @@ import { routes } from "./rpc/routes.ts";
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** The client connection preface every HTTP/2 (h2c) connection starts with. */
 const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+/** Between announcing the close of an idle HTTP/2 connection and closing it: longer than any round trip. */
+const IDLE_CLOSE_GRACE_MS = 1000;
 
 export interface RunningCore {
   url: string;
@@ -67,14 +69,33 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     readMaxBytes: MAX_MESSAGE_BYTES,
   });
 
-  const h2 = http2.createServer({}, handler);
-  const h1 = http.createServer(handler);
+  const h2 = http2.createServer(
+    { settings: { maxConcurrentStreams: config.http2MaxConcurrentStreams, maxHeaderListSize: config.maxHeaderBytes } },
+    handler,
+  );
+  const h1 = http.createServer(
+    {
+      maxHeaderSize: config.maxHeaderBytes,
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.idleTimeoutMs,
+      // Node checks the two timeouts above on this period (default 30 s), so a short timeout needs a short period.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    handler,
+  );
+  // Node starts that check from a 'listening' listener; h1 never listens (the sniffing hands it its sockets), so
+  // without this its header and request timeouts never run. test/core-connection-limits.test.ts proves they do.
+  h1.emit("listening");
   const sessions = new Set<http2.ServerHttp2Session>();
+  const streams: StreamCount = { open: 0 };
   h2.on("session", (session) => {
     sessions.add(session);
+    limitSession(session, config, streams);
     session.once("close", () => sessions.delete(session));
   });
-  const listener = net.createServer((socket) => routeConnection(socket, h1, h2));
+  const listener = net.createServer((socket) => routeConnection(socket, h1, h2, config.headersTimeoutMs));
+  listener.maxConnections = config.maxConnections;
   try {
     await new Promise<void>((resolve, reject) => {
       listener.once("error", reject);
@@ -94,7 +115,8 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       await new Promise<void>((resolve) => {
         listener.close(() => resolve());
         for (const session of sessions) session.close();
-        h1.closeIdleConnections();
+        // Closes h1's idle connections and stops its timeout check; it never listened, so nothing else happens.
+        h1.close();
       });
       await expiryJob.stop();
       if (ownsDb) await db.close();
@@ -131,9 +153,17 @@ function startPeriodicJob(name: string, intervalMs: number, log: Logger, work: (
   };
 }
 
-/** Hands a new connection to the HTTP/2 or the HTTP/1.1 server depending on its first bytes. */
-function routeConnection(socket: net.Socket, h1: http.Server, h2: http2.Http2Server): void {
+/**
+ * Hands a new connection to the HTTP/2 or the HTTP/1.1 server depending on its first bytes. Until then neither
+ * server owns it, so a connection that never speaks is closed here after `firstBytesTimeoutMs`.
+ */
+function routeConnection(socket: net.Socket, h1: http.Server, h2: http2.Http2Server, firstBytesTimeoutMs: number): void {
+  const onSilence = () => socket.destroy();
+  socket.setTimeout(firstBytesTimeoutMs);
+  socket.once("timeout", onSilence);
   socket.once("data", (first) => {
+    socket.setTimeout(0);
+    socket.off("timeout", onSilence);
     socket.pause();
     socket.unshift(first);
     const prefix = first.subarray(0, Math.min(first.length, HTTP2_PREFACE.length));
@@ -146,6 +176,55 @@ function routeConnection(socket: net.Socket, h1: http.Server, h2: http2.Http2Ser
     }
   });
   socket.on("error", () => socket.destroy());
+}
+
+/** HTTP/2 streams open over all connections. */
+interface StreamCount {
+  open: number;
+}
+
+/**
+ * What one HTTP/2 connection may hold beyond its stream limit: a stream must deliver its whole request within
+ * `streamIdleTimeoutMs` or it is reset (never-finished streams once exhausted the heap), streams beyond
+ * `maxOpenStreams` over all connections are refused, and a connection with no open stream for `idleTimeoutMs`
+ * is closed. A stream whose request is complete may stay open (health Watch), and keeps its connection open too.
+ */
+function limitSession(session: http2.ServerHttp2Session, config: CoreConfig, streams: StreamCount): void {
+  let openStreams = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const closeIdleSession = () => {
+    if (session.closed || session.destroyed) return;
+    // Announce first, as gRPC servers do, so that a call the client sent before it heard is still served; then
+    // close (which waits for open streams, each under its own deadline). A peer stalled mid-frame is cut off.
+    session.goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);
+    setTimeout(() => {
+      session.close();
+      setTimeout(() => openStreams === 0 && session.destroy(), IDLE_CLOSE_GRACE_MS).unref();
+    }, IDLE_CLOSE_GRACE_MS).unref();
+  };
+  const startIdleTimer = () => {
+    idleTimer = setTimeout(closeIdleSession, config.idleTimeoutMs).unref();
+  };
+  startIdleTimer();
+  session.on("stream", (stream) => {
+    if (streams.open >= config.maxOpenStreams) {
+      // REFUSED_STREAM tells the client nothing was processed, so it may retry.
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
+    streams.open++;
+    openStreams++;
+    clearTimeout(idleTimer);
+    const deadline = setTimeout(() => stream.close(http2.constants.NGHTTP2_CANCEL), config.streamIdleTimeoutMs).unref();
+    // 'end' fires once the handler has read the request to its last byte, i.e. the client finished it.
+    stream.once("end", () => clearTimeout(deadline));
+    stream.once("close", () => {
+      clearTimeout(deadline);
+      streams.open--;
+      if (--openStreams === 0 && !session.closed && !session.destroyed) startIdleTimer();
+    });
+  });
+  session.once("close", () => clearTimeout(idleTimer));
 }
 
 /**
