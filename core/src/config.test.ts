@@ -46,6 +46,14 @@ const boolean = (variable: string, key: keyof CoreConfig, fallback: boolean): Se
   invalid: ["on", "maybe"].map((raw) => [raw, `${variable} must be true or false, got "${raw}"`]),
 });
 
+const duration = (variable: string, key: keyof CoreConfig, fallback: string): Setting => ({
+  variable,
+  key,
+  fallback,
+  valid: [["PT0S", "PT0S"], ["PT1.5S", "PT1.5S"], ["P1DT2H", "P1DT2H"]],
+  invalid: ["2s", "P1M", "-PT1S", "PT"].map((raw) => [raw, `${variable} must be an ISO-8601 duration such as PT2S or P30D, got "${raw}"`]),
+});
+
 const MASTER_KEY = Buffer.alloc(16, 7);
 
 /** Every setting of config.ts. The first test fails until a new setting has its row here. */
@@ -93,6 +101,9 @@ const settings: Setting[] = [
   integer("CORE_IDLE_TIMEOUT_MS", "idleTimeoutMs", 60_000, 1, 2 ** 31 - 1),
   { ...integer("CORE_HEADERS_TIMEOUT_MS", "headersTimeoutMs", 10_000, 1, 2 ** 31 - 1), alongside: { CORE_REQUEST_TIMEOUT_MS: String(2 ** 31 - 1) } },
   { ...integer("CORE_REQUEST_TIMEOUT_MS", "requestTimeoutMs", 30_000, 1, 2 ** 31 - 1), alongside: { CORE_HEADERS_TIMEOUT_MS: "1" } },
+  integer("POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS", "callbackDefaultMaxAttempts", 1, 1, 1000),
+  duration("POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF", "callbackDefaultInitialBackoff", "PT2S"),
+  duration("POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD", "callbackDefaultRetentionPeriod", "P30D"),
 ];
 
 const readCases = settings.flatMap(({ variable, key, valid, alongside = {} }) =>

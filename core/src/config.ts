@@ -1,3 +1,5 @@
+import { isoDurationToMs } from "./domain/callbacks/iso-duration.ts";
+
 /**
  * Configuration of the core, read from the environment once at start. Every variable is documented in the
  * README; invalid values stop the process with a clear message instead of being guessed.
@@ -77,6 +79,15 @@ export interface CoreConfig {
   headersTimeoutMs: number;
   /** CORE_REQUEST_TIMEOUT_MS: an HTTP/1.1 request, body included, must have fully arrived within this (default 30 s). */
   requestTimeoutMs: number;
+  /**
+   * POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS: attempts to deliver one callback event when the callback sets none
+   * (default 1, as the reference: no retry unless a callback asks for it).
+   */
+  callbackDefaultMaxAttempts: number;
+  /** POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF: ISO-8601 wait before the first retry when the callback sets none (default PT2S). */
+  callbackDefaultInitialBackoff: string;
+  /** POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD: ISO-8601 time a delivered event is kept when the callback sets none (default P30D). */
+  callbackDefaultRetentionPeriod: string;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     streamIdleTimeoutMs: parseInteger(env.CORE_STREAM_IDLE_TIMEOUT_MS, 30_000, "CORE_STREAM_IDLE_TIMEOUT_MS", 1, 2 ** 31 - 1),
     idleTimeoutMs: parseInteger(env.CORE_IDLE_TIMEOUT_MS, 60_000, "CORE_IDLE_TIMEOUT_MS", 1, 2 ** 31 - 1),
     ...parseRequestTimeouts(env),
+    callbackDefaultMaxAttempts: parseInteger(env.POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS, 1, "POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS", 1, 1000),
+    callbackDefaultInitialBackoff: parseDuration(env.POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF, "PT2S", "POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF"),
+    callbackDefaultRetentionPeriod: parseDuration(env.POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD, "P30D", "POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD"),
   };
 }
 
@@ -156,6 +170,13 @@ function parseInteger(value: string | undefined, fallback: number, name: string,
     throw new ConfigError(`${name} must be an integer ${min}-${max}, got "${value}"`);
   }
   return n;
+}
+
+/** An ISO-8601 duration as the Cloud Admin API takes it (see iso-duration.ts), kept as written. */
+function parseDuration(value: string | undefined, fallback: string, name: string): string {
+  if (value === undefined || value === "") return fallback;
+  if (isoDurationToMs(value) === null) throw new ConfigError(`${name} must be an ISO-8601 duration such as PT2S or P30D, got "${value}"`);
+  return value;
 }
 
 function parseEciesVersion(value: string | undefined): "3.0" | "3.1" {

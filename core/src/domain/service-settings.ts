@@ -13,4 +13,8 @@ export interface ServiceSettings {
   tokenTimestampValidityMs: number;
   secureVaultBiometricAuthentication: boolean;
   eciesDecryptorVersion: EciesVersion;
+  /** Effective delivery settings of a callback that leaves them null (ISO-8601 durations, as the API shows them). */
+  callbackDefaultMaxAttempts: number;
+  callbackDefaultInitialBackoff: string;
+  callbackDefaultRetentionPeriod: string;
 }
