@@ -153,38 +153,26 @@ export async function recordSignatureAttempt(tx: Tx, record: SignatureAttemptRec
 export async function insertActivation(tx: Tx, activation: ActivationRecord): Promise<void> {
   await executeStatement(tx, INSERT_ACTIVATION, [
     activation.activationId,
+    ...changeableColumnParams(activation),
     activation.applicationId,
     activation.userId,
-    activation.activationName,
     activation.activationCode,
-    activation.activationStatus,
-    activation.activationOtpValidation,
-    activation.blockedReason,
-    activation.extras,
-    activation.platform,
-    activation.deviceInfo,
-    JSON.stringify(activation.flags),
-    activation.counter,
-    activation.ctrData,
-    activation.devicePublicKeyBase64,
-    activation.failedAttempts,
-    activation.maxFailedAttempts,
     activation.serverPrivateKeyBase64,
     activation.serverPrivateKeyEncryption,
     activation.serverPublicKeyBase64,
     activation.masterKeypairId,
     timestampParam(activation.timestampCreated),
-    timestampParam(activation.timestampActivationExpire),
-    timestampParam(activation.timestampLastUsed),
-    timestampParam(activation.timestampLastChange),
-    activation.version,
   ]);
 }
 
 /** Stores every changeable field of a locked activation (the caller holds its row lock). */
 export async function saveActivation(tx: Tx, activation: ActivationRecord): Promise<void> {
-  await executeStatement(tx, SAVE_ACTIVATION, [
-    activation.activationId,
+  await executeStatement(tx, SAVE_ACTIVATION, [activation.activationId, ...changeableColumnParams(activation)]);
+}
+
+/** The columns a domain rule may change, in the order both INSERT_ACTIVATION and SAVE_ACTIVATION take them. */
+function changeableColumnParams(activation: ActivationRecord): unknown[] {
+  return [
     activation.activationName,
     activation.activationStatus,
     activation.activationOtpValidation,
@@ -202,7 +190,7 @@ export async function saveActivation(tx: Tx, activation: ActivationRecord): Prom
     timestampParam(activation.timestampLastUsed),
     timestampParam(activation.timestampLastChange),
     activation.version,
-  ]);
+  ];
 }
 
 export async function insertActivationHistory(tx: Tx, entry: Omit<ActivationHistoryRecord, "id">): Promise<void> {

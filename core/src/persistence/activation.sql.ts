@@ -79,15 +79,20 @@ insert into pa_signature_audit (activation_id, activation_counter, activation_ct
 values ($1, $2, $3, $6, $7, $8, $9, $10, $11, $12, $5, $13, $14)`,
 };
 
-/** Inserts a new activation; the parameters follow {@link ACTIVATION_COLUMNS}' order. */
+/**
+ * Inserts a new activation. `$1` activation_id, `$2`–`$18` the changeable columns in the order of
+ * {@link SAVE_ACTIVATION}, then the columns that never change: `$19` application_id, `$20` user_id,
+ * `$21` activation_code, `$22` server_private_key_base64, `$23` server_private_key_encryption,
+ * `$24` server_public_key_base64, `$25` master_keypair_id, `$26` timestamp_created.
+ */
 export const INSERT_ACTIVATION: NamedStatement = {
   name: "pa_activation_insert",
-  text: `insert into pa_activation (activation_id, application_id, user_id, activation_name, activation_code, activation_status,
-  activation_otp_validation, blocked_reason, extras, platform, device_info, flags, counter, ctr_data,
-  device_public_key_base64, failed_attempts, max_failed_attempts, server_private_key_base64,
-  server_private_key_encryption, server_public_key_base64, master_keypair_id, timestamp_created,
-  timestamp_activation_expire, timestamp_last_used, timestamp_last_change, version)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+  text: `insert into pa_activation (activation_id, activation_name, activation_status, activation_otp_validation, blocked_reason,
+  extras, platform, device_info, flags, counter, ctr_data, device_public_key_base64, failed_attempts, max_failed_attempts,
+  timestamp_activation_expire, timestamp_last_used, timestamp_last_change, version,
+  application_id, user_id, activation_code, server_private_key_base64, server_private_key_encryption, server_public_key_base64,
+  master_keypair_id, timestamp_created)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
 };
 
 /**
