@@ -1,10 +1,11 @@
 import http2 from "node:http2";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
-import { startCoreForTest } from "./support/core-in-process.ts";
+import { basicAuth, startCoreForTest, TEST_ADMIN } from "./support/core-in-process.ts";
 import type { CoreUnderTest } from "./support/core-in-process.ts";
 
 // Short limits so every case ends in seconds; the bounds below are generous multiples of them.
@@ -211,6 +212,28 @@ describe("core HTTP/1.1 and connection limits", () => {
       held[1].destroy();
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe("core admin API under a wrong-password flood", () => {
+  it("turns away logins beyond its hashing capacity with UNAVAILABLE, checks the others, and keeps serving", async () => {
+    // One hashing thread and no queue, so that a handful of concurrent logins already saturates it.
+    const flooded = await startCoreForTest({ argon2Threads: 1, argon2MaxQueue: 0 });
+    try {
+      const transport = createGrpcTransport({ baseUrl: flooded.core.url, interceptors: [basicAuth(TEST_ADMIN.username, "wrong-password")] });
+      const attacker = createClient(AdminService, transport);
+      const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => attacker.listApplications({})));
+      const codes = outcomes.map((outcome) => (outcome.status === "rejected" ? ConnectError.from(outcome.reason).code : "ok"));
+      expect(codes).toContain(Code.Unauthenticated);
+      expect(codes).toContain(Code.Unavailable);
+      expect(codes.every((code) => code === Code.Unauthenticated || code === Code.Unavailable)).toBe(true);
+      // The flood is over: the right password gets in, and the PowerAuth service never stopped answering.
+      expect((await flooded.admin.listApplications({})).applications).toBeDefined();
+      const client = createClient(PowerAuthService, createGrpcTransport({ baseUrl: flooded.core.url }));
+      expect((await client.getSystemStatus({})).status).toBe("OK");
+    } finally {
+      await flooded.close();
     }
   });
 });

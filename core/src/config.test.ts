@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 import type { CoreConfig } from "./config.ts";
@@ -82,6 +83,7 @@ const settings: Setting[] = [
   text("POWERAUTH_APPLICATION_ENVIRONMENT", "applicationEnvironment", "", "production"),
   integer("POWERAUTH_ACTIVATION_VALIDITY_MS", "activationValidityMs", 120_000, 1),
   integer("POWERAUTH_SIGNATURE_MAX_FAILED_ATTEMPTS", "signatureMaxFailedAttempts", 5, 1),
+  integer("POWERAUTH_RECOVERY_MAX_FAILED_ATTEMPTS", "recoveryMaxFailedAttempts", 5, 1, 1_000_000),
   integer("POWERAUTH_SIGNATURE_VALIDATION_LOOKAHEAD", "signatureValidationLookahead", 20, 1, 64),
   integer("POWERAUTH_TOKEN_TIMESTAMP_VALIDITY_MS", "tokenTimestampValidityMs", 7_200_000, 1),
   boolean("POWERAUTH_SECURE_VAULT_ENABLE_BIOMETRIC_AUTHENTICATION", "secureVaultBiometricAuthentication", false),
@@ -104,6 +106,8 @@ const settings: Setting[] = [
   integer("POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS", "callbackDefaultMaxAttempts", 1, 1, 1000),
   duration("POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF", "callbackDefaultInitialBackoff", "PT2S"),
   duration("POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD", "callbackDefaultRetentionPeriod", "P30D"),
+  integer("POWERAUTH_ARGON2_THREADS", "argon2Threads", Math.max(1, availableParallelism() - 1), 1, 256),
+  integer("POWERAUTH_ARGON2_MAX_QUEUE", "argon2MaxQueue", 64, 0, 100_000),
 ];
 
 const readCases = settings.flatMap(({ variable, key, valid, alongside = {} }) =>

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { isoDurationToMs } from "./domain/callbacks/iso-duration.ts";
 
 /**
@@ -34,6 +35,8 @@ export interface CoreConfig {
   activationValidityMs: number;
   /** Failed non-possession signatures an activation tolerates before it is BLOCKED, when InitActivation sets none. */
   signatureMaxFailedAttempts: number;
+  /** Wrong PUKs a recovery code tolerates before it is BLOCKED (POWERAUTH_RECOVERY_MAX_FAILED_ATTEMPTS, reference: 5). */
+  recoveryMaxFailedAttempts: number;
   /** How many counter steps ahead of the stored counter a signature may be computed (reference: 20). */
   signatureValidationLookahead: number;
   /** How old a token digest timestamp may be before ValidateToken refuses it (reference: 2 hours). */
@@ -88,6 +91,16 @@ export interface CoreConfig {
   callbackDefaultInitialBackoff: string;
   /** POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD: ISO-8601 time a delivered event is kept when the callback sets none (default P30D). */
   callbackDefaultRetentionPeriod: string;
+  /**
+   * POWERAUTH_ARGON2_THREADS: worker threads computing Argon2 (admin passwords, PUKs, OTPs), default one less
+   * than the CPUs (at least 1), so that hashing never takes the event loop nor every core.
+   */
+  argon2Threads: number;
+  /**
+   * POWERAUTH_ARGON2_MAX_QUEUE: hashes waiting for a thread (default 64, about 3 s of admin logins per thread);
+   * one more fails at once, an admin login with UNAVAILABLE.
+   */
+  argon2MaxQueue: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     applicationEnvironment: env.POWERAUTH_APPLICATION_ENVIRONMENT || "",
     activationValidityMs: parseInteger(env.POWERAUTH_ACTIVATION_VALIDITY_MS, 120_000, "POWERAUTH_ACTIVATION_VALIDITY_MS", 1),
     signatureMaxFailedAttempts: parseInteger(env.POWERAUTH_SIGNATURE_MAX_FAILED_ATTEMPTS, 5, "POWERAUTH_SIGNATURE_MAX_FAILED_ATTEMPTS", 1),
+    recoveryMaxFailedAttempts: parseInteger(env.POWERAUTH_RECOVERY_MAX_FAILED_ATTEMPTS, 5, "POWERAUTH_RECOVERY_MAX_FAILED_ATTEMPTS", 1, 1_000_000),
     signatureValidationLookahead: parseInteger(
       env.POWERAUTH_SIGNATURE_VALIDATION_LOOKAHEAD,
       20,
@@ -141,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     callbackDefaultMaxAttempts: parseInteger(env.POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS, 1, "POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS", 1, 1000),
     callbackDefaultInitialBackoff: parseDuration(env.POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF, "PT2S", "POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF"),
     callbackDefaultRetentionPeriod: parseDuration(env.POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD, "P30D", "POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD"),
+    argon2Threads: parseInteger(env.POWERAUTH_ARGON2_THREADS, Math.max(1, availableParallelism() - 1), "POWERAUTH_ARGON2_THREADS", 1, 256),
+    argon2MaxQueue: parseInteger(env.POWERAUTH_ARGON2_MAX_QUEUE, 64, "POWERAUTH_ARGON2_MAX_QUEUE", 0, 100_000),
   };
 }
 

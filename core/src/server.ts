@@ -18,6 +18,7 @@ import { accessControl } from "./rpc/auth.ts";
 import type { Deps } from "./rpc/deps.ts";
 import { toConnectError } from "./rpc/errors.ts";
 import { routes } from "./rpc/routes.ts";
+import { createArgon2Pool } from "./workers/argon2-pool.ts";
 
 /** Largest request message the core accepts; PowerAuth payloads are a few KiB. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -52,13 +53,18 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
   const log = options.log ?? createLogger("core");
   const ownsDb = !options.db;
   const db = options.db ?? (await initOrm({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: config.databasePoolSize }));
+  const argon2 = createArgon2Pool({ threads: config.argon2Threads, maxQueue: config.argon2MaxQueue });
   if (config.adminUsername && config.adminPassword) {
-    const outcome = await ensureInitialAdmin(db, config.adminUsername, config.adminPassword);
+    const outcome = await ensureInitialAdmin(db, argon2, config.adminUsername, config.adminPassword).catch(async (error: unknown) => {
+      await argon2.close();
+      if (ownsDb) await db.close();
+      throw error;
+    });
     log.info(outcome === "created" ? "initial admin user created" : "initial admin user already present", {
       username: config.adminUsername,
     });
   }
-  const deps: Deps = { db, config, log, build: readBuildInfo(), activationKeys: new ActivationKeyCache(config) };
+  const deps: Deps = { db, config, log, build: readBuildInfo(), argon2, activationKeys: new ActivationKeyCache(config) };
   const expiryJob = startPeriodicJob("activation expiry", config.activationExpiryJobIntervalMs, log, async () => {
     const removed = await expireAbandonedActivations(db);
     if (removed > 0) log.info("expired abandoned activations", { removed });
@@ -103,6 +109,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     });
   } catch (error) {
     await expiryJob.stop();
+    await argon2.close();
     if (ownsDb) await db.close();
     throw error;
   }
@@ -119,6 +126,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
         h1.close();
       });
       await expiryJob.stop();
+      await argon2.close();
       if (ownsDb) await db.close();
       log.info("core stopped");
     })());

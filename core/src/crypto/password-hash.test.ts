@@ -1,5 +1,7 @@
 import { argon2i } from "@noble/hashes/argon2.js";
 import { describe, expect, it } from "vitest";
+import { computeArgon2 } from "./argon2.ts";
+import type { Argon2Job, Argon2Runner } from "./argon2.ts";
 import { hashPassword, hashPasswordSync, verifyPasswordHash, verifyPasswordHashSync } from "./password-hash.ts";
 
 describe("Argon2i PUK hash", () => {
@@ -25,6 +27,41 @@ describe("Argon2i PUK hash", () => {
     for (const bad of ["", "$argon2id$v=19$m=32768,t=3,p=16$c2FsdHNhbHQ$AAAA", "$argon2i$v=19$m=32768,t=3,p=16$$", "$argon2i$v=99$m=32768,t=3,p=16$c2FsdHNhbHQ$AAAAAAAA"]) {
       expect(() => verifyPasswordHashSync("x", bad)).toThrow(expect.objectContaining({ kind: "INVALID_INPUT" }));
     }
-    await expect(verifyPasswordHash("x", "nope")).rejects.toThrow();
+    await expect(verifyPasswordHash("x", "nope")).rejects.toMatchObject({
+      name: "CryptoError",
+      kind: "INVALID_INPUT",
+      message: "malformed password hash",
+    });
+    await expect(verifyPasswordHash("x", "$argon2i$v=19$m=8,t=3,p=16$c2FsdHNhbHQ$AAAAAAAA")).rejects.toMatchObject({
+      name: "CryptoError",
+      kind: "INVALID_INPUT",
+      message: "unsupported password hash parameters",
+    });
+  });
+
+  it("hands every computation to the given runner (the core's worker pool) with the reference parameters", async () => {
+    const jobs: Argon2Job[] = [];
+    const recording: Argon2Runner = {
+      run: async (job) => {
+        jobs.push(job);
+        return computeArgon2(job);
+      },
+    };
+    const mcf = await hashPassword("1234567890", recording);
+    expect(await verifyPasswordHash("1234567890", mcf, recording)).toBe(true);
+    expect(jobs).toHaveLength(2);
+    for (const job of jobs) {
+      expect(job).toMatchObject({ algorithm: "argon2i", version: 0x13, memoryKiB: 32768, passes: 3, parallelism: 16, tagLength: 32 });
+      expect(Buffer.from(job.message).toString()).toBe("1234567890");
+      expect(job.nonce).toHaveLength(8);
+    }
+    expect(jobs[1].nonce).toEqual(jobs[0].nonce);
+  });
+
+  it("passes a runner's refusal through unchanged", async () => {
+    const busy = new Error("queue full");
+    const refusing: Argon2Runner = { run: () => Promise.reject(busy) };
+    await expect(hashPassword("1234567890", refusing)).rejects.toBe(busy);
+    await expect(verifyPasswordHash("1234567890", hashPasswordSync("1"), refusing)).rejects.toBe(busy);
   });
 });

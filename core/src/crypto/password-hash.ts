@@ -1,5 +1,5 @@
-import { argon2, argon2Sync } from "node:crypto";
-import { argon2i } from "@noble/hashes/argon2.js";
+import { computeArgon2, inlineArgon2 } from "./argon2.ts";
+import type { Argon2Job, Argon2Runner } from "./argon2.ts";
 import { constantTimeEqual, randomBytes, utf8 } from "./bytes.ts";
 import { CryptoError } from "./errors.ts";
 
@@ -71,64 +71,53 @@ function toBytes(password: string | Uint8Array): Uint8Array {
   return typeof password === "string" ? utf8(password) : password;
 }
 
-/** Hashes a password/PUK into MCF (blocks the thread ~0.1–0.2 s; prefer {@link hashPassword}). */
-export function hashPasswordSync(password: string | Uint8Array): string {
+function newHashJob(password: string | Uint8Array, salt: Uint8Array): Argon2Job {
   const p = PASSWORD_HASH_PARAMETERS;
-  const salt = randomBytes(p.saltLength);
-  const tag = argon2Sync("argon2i", {
+  return {
+    algorithm: p.algorithm,
+    version: p.version,
     message: toBytes(password),
     nonce: salt,
+    memoryKiB: p.memoryKiB,
+    passes: p.iterations,
     parallelism: p.parallelism,
     tagLength: p.tagLength,
-    memory: p.memoryKiB,
-    passes: p.iterations,
-  });
-  return formatHash(salt, tag);
+  };
 }
 
-/** Async {@link hashPasswordSync} on the libuv thread pool. */
-export function hashPassword(password: string | Uint8Array): Promise<string> {
-  const p = PASSWORD_HASH_PARAMETERS;
-  const salt = randomBytes(p.saltLength);
-  return new Promise((resolve, reject) => {
-    argon2(
-      "argon2i",
-      { message: toBytes(password), nonce: salt, parallelism: p.parallelism, tagLength: p.tagLength, memory: p.memoryKiB, passes: p.iterations },
-      (err, tag) => (err ? reject(new CryptoError("INVALID_INPUT", "password hashing failed")) : resolve(formatHash(salt, tag))),
-    );
-  });
+function verifyJob(password: string | Uint8Array, h: ParsedHash): Argon2Job {
+  return {
+    algorithm: "argon2i",
+    version: h.version === 0x10 ? 0x10 : 0x13,
+    message: toBytes(password),
+    nonce: h.salt,
+    memoryKiB: h.memory,
+    passes: h.passes,
+    parallelism: h.parallelism,
+    tagLength: h.tag.byteLength,
+  };
 }
 
-function computeTagSync(password: Uint8Array, h: ParsedHash): Uint8Array {
-  if (h.version === 0x13) {
-    return argon2Sync("argon2i", {
-      message: password,
-      nonce: h.salt,
-      parallelism: h.parallelism,
-      tagLength: h.tag.byteLength,
-      memory: h.memory,
-      passes: h.passes,
-    });
-  }
-  // OpenSSL only implements Argon2 v1.3; old v1.0 hashes go through @noble/hashes.
-  return argon2i(password, h.salt, { t: h.passes, m: h.memory, p: h.parallelism, dkLen: h.tag.byteLength, version: 0x10 });
+/** Hashes a password/PUK into MCF on the calling thread (~0.17 s; the core uses {@link hashPassword} with its pool). */
+export function hashPasswordSync(password: string | Uint8Array): string {
+  const salt = randomBytes(PASSWORD_HASH_PARAMETERS.saltLength);
+  return formatHash(salt, computeArgon2(newHashJob(password, salt)));
+}
+
+/** {@link hashPasswordSync} on `argon2` (the core passes its worker pool; the default blocks the calling thread). */
+export async function hashPassword(password: string | Uint8Array, argon2: Argon2Runner = inlineArgon2): Promise<string> {
+  const salt = randomBytes(PASSWORD_HASH_PARAMETERS.saltLength);
+  return formatHash(salt, await argon2.run(newHashJob(password, salt)));
 }
 
 /** Constant-time verification against an MCF hash; malformed hashes throw INVALID_INPUT. */
 export function verifyPasswordHashSync(password: string | Uint8Array, mcf: string): boolean {
   const h = parseHash(mcf);
-  return constantTimeEqual(computeTagSync(toBytes(password), h), h.tag);
+  return constantTimeEqual(computeArgon2(verifyJob(password, h)), h.tag);
 }
 
-/** Async {@link verifyPasswordHashSync}; malformed hashes reject with INVALID_INPUT. */
-export async function verifyPasswordHash(password: string | Uint8Array, mcf: string): Promise<boolean> {
+/** {@link verifyPasswordHashSync} on `argon2`; malformed hashes reject with INVALID_INPUT before any hashing. */
+export async function verifyPasswordHash(password: string | Uint8Array, mcf: string, argon2: Argon2Runner = inlineArgon2): Promise<boolean> {
   const h = parseHash(mcf);
-  if (h.version !== 0x13) return verifyPasswordHashSync(password, mcf);
-  return new Promise((resolve, reject) => {
-    argon2(
-      "argon2i",
-      { message: toBytes(password), nonce: h.salt, parallelism: h.parallelism, tagLength: h.tag.byteLength, memory: h.memory, passes: h.passes },
-      (err, tag) => (err ? reject(new CryptoError("INVALID_INPUT", "password hashing failed")) : resolve(constantTimeEqual(tag, h.tag))),
-    );
-  });
+  return constantTimeEqual(await argon2.run(verifyJob(password, h)), h.tag);
 }

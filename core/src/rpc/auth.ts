@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { Interceptor } from "@connectrpc/connect";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
@@ -5,6 +6,7 @@ import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerau
 import { authenticateAdmin } from "../domain/access/admin-users.ts";
 import { AuthenticationError } from "../domain/errors.ts";
 import { authenticateIntegration } from "../domain/access/integrations.ts";
+import { Argon2QueueFullError } from "../workers/argon2-pool.ts";
 import type { Deps } from "./deps.ts";
 
 const powerAuthServices = new Set([PowerAuthServiceV3.typeName, PowerAuthServiceV2.typeName]);
@@ -28,7 +30,7 @@ export function accessControl(deps: Deps): Interceptor {
     const serviceName = request.service.typeName;
     if (serviceName === AdminService.typeName) {
       const credentials = parseBasic(request.header.get("authorization"));
-      await authenticateAdmin(deps.db, credentials.username, credentials.password);
+      await checkAdmin(deps, credentials.username, credentials.password);
     } else if (deps.config.restrictAccess && powerAuthServices.has(serviceName)) {
       const credentials = parseBasic(request.header.get("authorization"));
       if (integrationManagement.has(`${serviceName}/${request.method.name}`)) {
@@ -46,7 +48,24 @@ async function authenticateIntegrationOrAdmin(deps: Deps, username: string, pass
     await authenticateIntegration(deps.db, username, password);
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
-    await authenticateAdmin(deps.db, username, password);
+    await checkAdmin(deps, username, password);
+  }
+}
+
+/**
+ * Admin passwords are Argon2id hashes computed in the bounded pool. When it is saturated (a password flood)
+ * the call fails at once with UNAVAILABLE rather than UNAUTHENTICATED: the credentials were never checked,
+ * so a legitimate admin must not be told they are wrong, and clients and gateways treat UNAVAILABLE as
+ * "try again later" (REST ERROR_INTERNAL_API, SOAP Server fault).
+ */
+async function checkAdmin(deps: Deps, username: string, password: string): Promise<void> {
+  try {
+    await authenticateAdmin(deps.db, deps.argon2, username, password);
+  } catch (error) {
+    if (error instanceof Argon2QueueFullError) {
+      throw new ConnectError("Too many password checks in progress, try again later", Code.Unavailable);
+    }
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { CoreConfig } from "../config.ts";
+import type { Argon2Runner } from "../crypto/argon2.ts";
 import type { ActivationKeyCache } from "../domain/activations/activation-keys.ts";
 import type { BuildInfo } from "../domain/system/system-status.ts";
 import type { Logger } from "../logger.ts";
@@ -10,6 +11,8 @@ export interface Deps {
   config: CoreConfig;
   log: Logger;
   build: BuildInfo;
+  /** Where every Argon2 hash runs: the server's worker pool, so hashing never takes the event loop. */
+  argon2: Argon2Runner;
   /** Derived activation keys, bounded; one per core (and per master DB key). */
   activationKeys: ActivationKeyCache;
 }

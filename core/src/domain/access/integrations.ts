@@ -1,4 +1,5 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { clientSecretMatches, hashClientSecret } from "../../crypto/secret-hash.ts";
 import type { Db } from "../../persistence/db.ts";
 import { Integration } from "../../persistence/integration.entity.ts";
 import { findIntegrationByClientToken, findIntegrationById, listIntegrations } from "../../persistence/integration.repository.ts";
@@ -55,12 +56,7 @@ export async function removeIntegration(db: Db, id: string): Promise<boolean> {
  */
 export async function authenticateIntegration(db: Db, clientToken: string, clientSecret: string): Promise<void> {
   const integration = await db.read((tx) => findIntegrationByClientToken(tx, clientToken));
-  const expected = Buffer.from(integration?.clientSecretHash ?? hashClientSecret(randomUUID()), "hex");
-  const matches = timingSafeEqual(expected, Buffer.from(hashClientSecret(clientSecret), "hex"));
-  if (!integration || !matches) throw new AuthenticationError("Invalid integration credentials");
-}
-
-/** Client secrets are random UUIDs (122 bits), so a plain SHA-256 is enough to make a leaked table useless. */
-function hashClientSecret(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  if (!clientSecretMatches(clientSecret, integration?.clientSecretHash)) {
+    throw new AuthenticationError("Invalid integration credentials");
+  }
 }
