@@ -26,6 +26,8 @@ export const ApplicationCallbackSchema = defineEntity({
     maxAttempts: p.integer().fieldName("max_attempts").nullable(),
     initialBackoff: p.string().length(64).fieldName("initial_backoff").nullable(),
     retentionPeriod: p.string().length(64).fieldName("retention_period").nullable(),
+    /** `CLOUD` (type, activationId and the attributes) or `SOAP_0_22` (activationId only): see migration 0003. */
+    payloadFormat: p.string().length(32).fieldName("payload_format").default("CLOUD"),
     /** Removal keeps the row (events may still reference it) and clears this flag. */
     enabled: p.boolean().default(true),
     timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()"),
@@ -47,6 +49,8 @@ export const ApplicationCallbackEventSchema = defineEntity({
     { name: "pa_app_callback_event_status", properties: ["status", "timestampNextCall"] },
     { name: "pa_app_callback_event_delete", properties: ["timestampDeleteAfter"] },
     { name: "pa_app_callback_event_callback", properties: ["applicationCallbackId"] },
+    // Whether an earlier event of the same ordering key is still open for this callback (delivery order).
+    { name: "pa_app_callback_event_order", properties: ["applicationCallbackId", "orderingKey", "id"] },
   ],
   properties: {
     id: p.bigint("number").primary().autoincrement(),
@@ -68,6 +72,8 @@ export const ApplicationCallbackEventSchema = defineEntity({
     attempts: p.integer().default(0),
     /** Sent as the `Idempotency-Key` header, so a receiver can drop a retried duplicate. */
     idempotencyKey: p.string().length(36).fieldName("idempotency_key"),
+    /** Events with the same key reach the callback in id order (the activation id for activation events). */
+    orderingKey: p.string().length(64).fieldName("ordering_key").nullable(),
   },
 });
 export class ApplicationCallbackEvent extends ApplicationCallbackEventSchema.class {}
