@@ -106,6 +106,27 @@ const settings: Setting[] = [
   integer("POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS", "callbackDefaultMaxAttempts", 1, 1, 1000),
   duration("POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF", "callbackDefaultInitialBackoff", "PT2S"),
   duration("POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD", "callbackDefaultRetentionPeriod", "P30D"),
+  boolean("POWERAUTH_CALLBACK_DELIVERY_ENABLED", "callbackDeliveryEnabled", true),
+  duration("POWERAUTH_CALLBACK_FAILED_RETENTION_PERIOD", "callbackFailedRetentionPeriod", "P90D"),
+  duration("POWERAUTH_CALLBACK_MAX_BACKOFF", "callbackMaxBackoff", "PT32S"),
+  {
+    variable: "POWERAUTH_CALLBACK_BACKOFF_MULTIPLIER",
+    key: "callbackBackoffMultiplier",
+    fallback: 1.5,
+    valid: [["1", 1], ["2.25", 2.25], ["10", 10]],
+    invalid: ["0.5", "10.5", "-2", "1e1", "x"].map((raw) => [raw, `POWERAUTH_CALLBACK_BACKOFF_MULTIPLIER must be a number 1-10, got "${raw}"`]),
+  },
+  integer("POWERAUTH_CALLBACK_BACKOFF_JITTER_PERCENT", "callbackBackoffJitterPercent", 20, 0, 100),
+  // The rerun time defaults to the two timeouts + 10 s; pinned here so each row changes one key.
+  { ...integer("POWERAUTH_CALLBACK_CONNECT_TIMEOUT_MS", "callbackConnectTimeoutMs", 5_000, 1, 2 ** 31 - 1), alongside: { POWERAUTH_CALLBACK_RERUN_AFTER_MS: "45000" } },
+  { ...integer("POWERAUTH_CALLBACK_RESPONSE_TIMEOUT_MS", "callbackResponseTimeoutMs", 30_000, 1, 2 ** 31 - 1), alongside: { POWERAUTH_CALLBACK_RERUN_AFTER_MS: "45000" } },
+  integer("POWERAUTH_CALLBACK_RERUN_AFTER_MS", "callbackRerunAfterMs", 45_000, 1, 2 ** 31 - 1),
+  integer("POWERAUTH_CALLBACK_CONCURRENCY", "callbackConcurrency", 64, 1, 10_000),
+  integer("POWERAUTH_CALLBACK_BATCH_SIZE", "callbackBatchSize", 100, 1, 10_000),
+  integer("POWERAUTH_CALLBACK_POLL_INTERVAL_MS", "callbackPollIntervalMs", 1_000, 10, 2 ** 31 - 1),
+  integer("POWERAUTH_CALLBACK_CIRCUIT_BREAKER_THRESHOLD", "callbackCircuitBreakerThreshold", 200, 0, 1_000_000),
+  integer("POWERAUTH_CALLBACK_CIRCUIT_BREAKER_RESET_MS", "callbackCircuitBreakerResetMs", 60_000, 1, 2 ** 31 - 1),
+  integer("POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS", "callbackCleanupIntervalMs", 60_000, 0, 2 ** 31 - 1),
   integer("POWERAUTH_ARGON2_THREADS", "argon2Threads", Math.max(1, availableParallelism() - 1), 1, 256),
   integer("POWERAUTH_ARGON2_MAX_QUEUE", "argon2MaxQueue", 64, 0, 100_000),
 ];
@@ -143,5 +164,12 @@ describe("loadConfig()", () => {
       new ConfigError("CORE_HEADERS_TIMEOUT_MS (40000) must not exceed CORE_REQUEST_TIMEOUT_MS (30000)"),
     );
     expect(loadConfig({ CORE_HEADERS_TIMEOUT_MS: "5000", CORE_REQUEST_TIMEOUT_MS: "5000" }).requestTimeoutMs).toBe(5000);
+  });
+});
+
+describe("POWERAUTH_CALLBACK_RERUN_AFTER_MS", () => {
+  it("defaults to just over the longest attempt: connect + response timeout + 10 s", () => {
+    const config = loadConfig({ POWERAUTH_CALLBACK_CONNECT_TIMEOUT_MS: "2000", POWERAUTH_CALLBACK_RESPONSE_TIMEOUT_MS: "3000" });
+    expect(config.callbackRerunAfterMs).toBe(15_000);
   });
 });

@@ -91,6 +91,37 @@ export interface CoreConfig {
   callbackDefaultInitialBackoff: string;
   /** POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD: ISO-8601 time a delivered event is kept when the callback sets none (default P30D). */
   callbackDefaultRetentionPeriod: string;
+  /** POWERAUTH_CALLBACK_DELIVERY_ENABLED: whether this core delivers callback events (default true; events wait in the outbox otherwise). */
+  callbackDeliveryEnabled: boolean;
+  /** POWERAUTH_CALLBACK_FAILED_RETENTION_PERIOD: ISO-8601 time a FAILED event is kept for inspection and retry (default P90D). */
+  callbackFailedRetentionPeriod: string;
+  /** POWERAUTH_CALLBACK_MAX_BACKOFF: ISO-8601 cap of the wait between two attempts (default PT32S). */
+  callbackMaxBackoff: string;
+  /** POWERAUTH_CALLBACK_BACKOFF_MULTIPLIER: each retry waits this many times longer than the previous one (default 1.5). */
+  callbackBackoffMultiplier: number;
+  /** POWERAUTH_CALLBACK_BACKOFF_JITTER_PERCENT: a wait is shortened by a random part of up to this (default 20), so retries spread. */
+  callbackBackoffJitterPercent: number;
+  /** POWERAUTH_CALLBACK_CONNECT_TIMEOUT_MS: connecting to a receiver (or token endpoint) must succeed within this (default 5 s). */
+  callbackConnectTimeoutMs: number;
+  /** POWERAUTH_CALLBACK_RESPONSE_TIMEOUT_MS: one attempt, token fetch and response included, must end within this (default 30 s). */
+  callbackResponseTimeoutMs: number;
+  /**
+   * POWERAUTH_CALLBACK_RERUN_AFTER_MS: an event a core claimed but never settled (it crashed) is delivered again
+   * after this (default connect + response timeout + 10 s); must exceed one attempt's longest duration.
+   */
+  callbackRerunAfterMs: number;
+  /** POWERAUTH_CALLBACK_CONCURRENCY: deliveries in flight per core (default 64). */
+  callbackConcurrency: number;
+  /** POWERAUTH_CALLBACK_BATCH_SIZE: most events one claim query takes (default 100). */
+  callbackBatchSize: number;
+  /** POWERAUTH_CALLBACK_POLL_INTERVAL_MS: safety-net poll for due events (default 1 s; commits wake the workers at once). */
+  callbackPollIntervalMs: number;
+  /** POWERAUTH_CALLBACK_CIRCUIT_BREAKER_THRESHOLD: consecutive failures that pause a callback (default 200; 0 = never). */
+  callbackCircuitBreakerThreshold: number;
+  /** POWERAUTH_CALLBACK_CIRCUIT_BREAKER_RESET_MS: how long a paused callback waits before one probe attempt (default 60 s). */
+  callbackCircuitBreakerResetMs: number;
+  /** POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS: period of deleting events past their retention (default 60 s; 0 = never). */
+  callbackCleanupIntervalMs: number;
   /**
    * POWERAUTH_ARGON2_THREADS: worker threads computing Argon2 (admin passwords, PUKs, OTPs), default one less
    * than the CPUs (at least 1), so that hashing never takes the event loop nor every core.
@@ -155,8 +186,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     callbackDefaultMaxAttempts: parseInteger(env.POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS, 1, "POWERAUTH_CALLBACK_DEFAULT_MAX_ATTEMPTS", 1, 1000),
     callbackDefaultInitialBackoff: parseDuration(env.POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF, "PT2S", "POWERAUTH_CALLBACK_DEFAULT_INITIAL_BACKOFF"),
     callbackDefaultRetentionPeriod: parseDuration(env.POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD, "P30D", "POWERAUTH_CALLBACK_DEFAULT_RETENTION_PERIOD"),
+    ...parseCallbackDelivery(env),
     argon2Threads: parseInteger(env.POWERAUTH_ARGON2_THREADS, Math.max(1, availableParallelism() - 1), "POWERAUTH_ARGON2_THREADS", 1, 256),
     argon2MaxQueue: parseInteger(env.POWERAUTH_ARGON2_MAX_QUEUE, 64, "POWERAUTH_ARGON2_MAX_QUEUE", 0, 100_000),
+  };
+}
+
+/** The delivery worker's settings; the rerun time defaults to just over the longest attempt. */
+function parseCallbackDelivery(env: NodeJS.ProcessEnv) {
+  const callbackConnectTimeoutMs = parseInteger(env.POWERAUTH_CALLBACK_CONNECT_TIMEOUT_MS, 5_000, "POWERAUTH_CALLBACK_CONNECT_TIMEOUT_MS", 1, 2 ** 31 - 1);
+  const callbackResponseTimeoutMs = parseInteger(env.POWERAUTH_CALLBACK_RESPONSE_TIMEOUT_MS, 30_000, "POWERAUTH_CALLBACK_RESPONSE_TIMEOUT_MS", 1, 2 ** 31 - 1);
+  return {
+    callbackDeliveryEnabled: parseBoolean(env.POWERAUTH_CALLBACK_DELIVERY_ENABLED, true, "POWERAUTH_CALLBACK_DELIVERY_ENABLED"),
+    callbackFailedRetentionPeriod: parseDuration(env.POWERAUTH_CALLBACK_FAILED_RETENTION_PERIOD, "P90D", "POWERAUTH_CALLBACK_FAILED_RETENTION_PERIOD"),
+    callbackMaxBackoff: parseDuration(env.POWERAUTH_CALLBACK_MAX_BACKOFF, "PT32S", "POWERAUTH_CALLBACK_MAX_BACKOFF"),
+    callbackBackoffMultiplier: parseDecimal(env.POWERAUTH_CALLBACK_BACKOFF_MULTIPLIER, 1.5, "POWERAUTH_CALLBACK_BACKOFF_MULTIPLIER", 1, 10),
+    callbackBackoffJitterPercent: parseInteger(env.POWERAUTH_CALLBACK_BACKOFF_JITTER_PERCENT, 20, "POWERAUTH_CALLBACK_BACKOFF_JITTER_PERCENT", 0, 100),
+    callbackConnectTimeoutMs,
+    callbackResponseTimeoutMs,
+    callbackRerunAfterMs: parseInteger(
+      env.POWERAUTH_CALLBACK_RERUN_AFTER_MS,
+      callbackConnectTimeoutMs + callbackResponseTimeoutMs + 10_000,
+      "POWERAUTH_CALLBACK_RERUN_AFTER_MS",
+      1,
+      2 ** 31 - 1,
+    ),
+    callbackConcurrency: parseInteger(env.POWERAUTH_CALLBACK_CONCURRENCY, 64, "POWERAUTH_CALLBACK_CONCURRENCY", 1, 10_000),
+    callbackBatchSize: parseInteger(env.POWERAUTH_CALLBACK_BATCH_SIZE, 100, "POWERAUTH_CALLBACK_BATCH_SIZE", 1, 10_000),
+    callbackPollIntervalMs: parseInteger(env.POWERAUTH_CALLBACK_POLL_INTERVAL_MS, 1_000, "POWERAUTH_CALLBACK_POLL_INTERVAL_MS", 10, 2 ** 31 - 1),
+    callbackCircuitBreakerThreshold: parseInteger(env.POWERAUTH_CALLBACK_CIRCUIT_BREAKER_THRESHOLD, 200, "POWERAUTH_CALLBACK_CIRCUIT_BREAKER_THRESHOLD", 0, 1_000_000),
+    callbackCircuitBreakerResetMs: parseInteger(env.POWERAUTH_CALLBACK_CIRCUIT_BREAKER_RESET_MS, 60_000, "POWERAUTH_CALLBACK_CIRCUIT_BREAKER_RESET_MS", 1, 2 ** 31 - 1),
+    callbackCleanupIntervalMs: parseInteger(env.POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS, 60_000, "POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS", 0, 2 ** 31 - 1),
   };
 }
 
@@ -189,6 +249,13 @@ function parseInteger(value: string | undefined, fallback: number, name: string,
 }
 
 /** An ISO-8601 duration as the Cloud Admin API takes it (see iso-duration.ts), kept as written. */
+function parseDecimal(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) throw new ConfigError(`${name} must be a number ${min}-${max}, got "${value}"`);
+  return n;
+}
+
 function parseDuration(value: string | undefined, fallback: string, name: string): string {
   if (value === undefined || value === "") return fallback;
   if (isoDurationToMs(value) === null) throw new ConfigError(`${name} must be an ISO-8601 duration such as PT2S or P30D, got "${value}"`);
