@@ -39,6 +39,7 @@ export interface CoreUnderTest {
   grpc: Client<typeof PowerAuthServiceV3>;
   /** The SOAP endpoint when the surface is "soap". */
   soapUrl?: string;
+  /** The v2 (protocol 2.x) client of the surface under test, like `v3`. */
   v2: Client<typeof PowerAuthServiceV2>;
   /** Admin API client that sends the test admin's credentials. */
   admin: Client<typeof AdminService>;
@@ -82,7 +83,7 @@ export async function startCoreForTest(overrides: Partial<CoreConfig> = {}, opti
     v3: gateway ? createSoapProtoClient(PowerAuthServiceV3, gateway.url) : direct,
     grpc: direct,
     soapUrl: gateway?.url,
-    v2: createClient(PowerAuthServiceV2, grpc),
+    v2: gateway ? createSoapProtoClient(PowerAuthServiceV2, gateway.url) : createClient(PowerAuthServiceV2, grpc),
     admin: createClient(AdminService, adminGrpc),
     v3Connect: createClient(PowerAuthServiceV3, connect),
     async close() {

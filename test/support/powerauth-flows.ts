@@ -205,9 +205,9 @@ export function schemaViolation(surface: Surface): string {
   return surface === "soap" ? "soap:Client" : "ERR0024";
 }
 
-/** signatureVersion as a client sends it: absent for 3.0, which has no such element. */
+/** signatureVersion as a client sends it: absent for 3.0 and 2.x, whose schema has no such element. */
 function protocol31Only(signatureVersion: string): string | undefined {
-  return signatureVersion === "3.0" ? undefined : signatureVersion;
+  return signatureVersion === "3.0" || signatureVersion.startsWith("2.") ? undefined : signatureVersion;
 }
 
 function flipBit(base64: string): string {

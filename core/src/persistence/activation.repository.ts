@@ -3,6 +3,7 @@ import {
   ACTIVATION_ID_EXISTS,
   FIND_ACTIVATION,
   FIND_CREATED_ACTIVATION_BY_CODE,
+  FIND_CREATED_ACTIVATION_BY_CODE_PREFIX,
   INSERT_ACTIVATION,
   INSERT_ACTIVATION_HISTORY,
   LIST_ACTIVATION_HISTORY,
@@ -226,6 +227,28 @@ export async function findCreatedActivationByCode(
   const [row] = await executeStatement<ActivationRow>(tx, FIND_CREATED_ACTIVATION_BY_CODE, [
     applicationId,
     activationCode,
+    createdStatus,
+    timestampParam(now),
+  ]);
+  return row ? toActivationRecord(row) : null;
+}
+
+/**
+ * The CREATED, not yet expired activation a protocol 2.x device refers to by the first 11 characters of its
+ * activation code (the v2 short activation ID); codes are unique on that prefix per application.
+ */
+export async function findCreatedActivationByShortId(
+  tx: Tx,
+  applicationId: number,
+  activationIdShort: string,
+  now: Date,
+  createdStatus: number,
+): Promise<ActivationRecord | null> {
+  // LIKE wildcards in the caller's text match only themselves.
+  const prefix = `${activationIdShort.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const [row] = await executeStatement<ActivationRow>(tx, FIND_CREATED_ACTIVATION_BY_CODE_PREFIX, [
+    applicationId,
+    prefix,
     createdStatus,
     timestampParam(now),
   ]);

@@ -138,6 +138,19 @@ where a.application_id = $1 and a.activation_code = $2 and a.activation_status =
 limit 1`,
 };
 
+/**
+ * The CREATED, unexpired activation whose code starts with `$2` (the v2 short activation ID, its first 11
+ * characters; served by the `varchar_pattern_ops` index). `$1` application_id, `$2` the escaped prefix
+ * followed by `%`, `$3` status (CREATED), `$4` now.
+ */
+export const FIND_CREATED_ACTIVATION_BY_CODE_PREFIX: NamedStatement = {
+  name: "pa_activation_find_created_by_code_prefix",
+  text: `select ${ACTIVATION_COLUMNS} from pa_activation a
+where a.application_id = $1 and a.activation_code like $2 and a.activation_status = $3 and a.timestamp_activation_expire > $4
+order by a.timestamp_created desc
+limit 1`,
+};
+
 /** A user's activations, newest first. `$1` user_id, `$2` application_id or null for all. */
 export const LIST_ACTIVATIONS_OF_USER: NamedStatement = {
   name: "pa_activation_list_of_user",
@@ -190,6 +203,7 @@ export const ACTIVATION_STATEMENTS: readonly NamedStatement[] = [
   ACTIVATION_ID_EXISTS,
   ACTIVATION_CODE_PREFIX_EXISTS,
   FIND_CREATED_ACTIVATION_BY_CODE,
+  FIND_CREATED_ACTIVATION_BY_CODE_PREFIX,
   LIST_ACTIVATIONS_OF_USER,
   LIST_EXPIRED_ACTIVATION_IDS,
   LIST_ACTIVATION_HISTORY,

@@ -38,6 +38,11 @@ export function findLatestMasterKeypair(tx: Tx, applicationId: number, options: 
   );
 }
 
+/** One master key pair by its id (a protocol 2.x activation keeps the pair it was created with). */
+export function findMasterKeypairById(tx: Tx, id: number, options: { withPrivateKey?: boolean } = {}) {
+  return tx.findOne(MasterKeypair, { id }, { populate: options.withPrivateKey ? ["masterKeyPrivateBase64"] : [] });
+}
+
 export function listConfigOfApplication(tx: Tx, applicationId: number) {
   return tx.find(ApplicationConfig, { applicationId }, { orderBy: { configKey: "asc" } });
 }

@@ -9,10 +9,12 @@ import { applicationHandlers } from "./applications.ts";
 import type { Deps } from "./deps.ts";
 import { registerHealth } from "./health.ts";
 import { integrationHandlers } from "./integrations.ts";
+import { legacyHandlers } from "./legacy.ts";
 import { registerReflection } from "./reflection.ts";
 import { signatureHandlers } from "./signatures.ts";
 import { systemHandlers } from "./system.ts";
 import { tokenHandlers } from "./tokens.ts";
+import { upgradeHandlers } from "./upgrade.ts";
 import { vaultHandlers } from "./vault.ts";
 
 /** Services the core answers; an RPC without a handler here answers UNIMPLEMENTED (never a fake success). */
@@ -30,8 +32,9 @@ export function routes(deps: Deps) {
       ...tokenHandlers(deps),
       ...vaultHandlers(deps),
       ...eciesHandlers(deps),
+      ...upgradeHandlers(deps),
     });
-    router.service(PowerAuthServiceV2, {});
+    router.service(PowerAuthServiceV2, legacyHandlers(deps));
     router.service(AdminService, adminHandlers(deps));
     registerHealth(router, deps, services.map((service) => service.typeName));
     registerReflection(router, services);

@@ -1,6 +1,7 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { SignatureType as ProtoSignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { SignatureType as ProtoSignatureTypeV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { decodeBase64 } from "../crypto/bytes.ts";
 import type { EciesRequest } from "../crypto/ecies.ts";
 import { SIGNATURE_TYPES, signatureFormatForVersion } from "../crypto/multi-factor-signature.ts";
@@ -64,6 +65,14 @@ export function optionalBase64(value: string | undefined, field: string, options
 /** The six signature types by their proto enum; UNSPECIFIED or an unknown number is ERR0024. */
 export function requireSignatureType(value: ProtoSignatureType | undefined, field = "signatureType"): SignatureType {
   const name = value === undefined ? undefined : ProtoSignatureType[value];
+  const found = SIGNATURE_TYPES.find((type) => type === name);
+  if (!found) throw invalidRequest(`${field} is required`);
+  return found;
+}
+
+/** The same six types by the v2 service's own enum (same names and numbers, a different proto type). */
+export function requireSignatureTypeV2(value: ProtoSignatureTypeV2 | undefined, field = "signatureType"): SignatureType {
+  const name = value === undefined ? undefined : ProtoSignatureTypeV2[value];
   const found = SIGNATURE_TYPES.find((type) => type === name);
   if (!found) throw invalidRequest(`${field} is required`);
   return found;

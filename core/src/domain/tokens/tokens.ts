@@ -5,6 +5,7 @@ import type { EciesRequest } from "../../crypto/ecies.ts";
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import { generateTokenSecret, verifyTokenDigest } from "../../crypto/token.ts";
 import type { Db } from "../../persistence/db.ts";
+import type { Tx } from "../../persistence/tx.ts";
 import { findActivation } from "../../persistence/activation.repository.ts";
 import { Token } from "../../persistence/token.entity.ts";
 import { deleteTokenOfActivation, findTokenWithSecret, tokenIdExists } from "../../persistence/token.repository.ts";
@@ -34,16 +35,25 @@ export async function createToken(
     const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.CREATE_TOKEN, version.applicationSecret, input.request);
     // The device sends "{}"; an empty payload is malformed.
     if (opened.plaintext.byteLength === 0) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
-    let tokenId: string | null = null;
-    for (let i = 0; i < GENERATE_ITERATIONS && tokenId === null; i++) {
-      const candidate = randomUUID();
-      if (!(await tokenIdExists(tx, candidate))) tokenId = candidate;
-    }
-    if (tokenId === null) throw new ServiceError(ServiceErrors.UNABLE_TO_GENERATE_TOKEN);
-    const tokenSecret = encodeBase64(generateTokenSecret());
-    tx.create(Token, { tokenId, tokenSecret, activationId: activation.activationId, signatureType: input.signatureType, timestampCreated: new Date() });
-    return sealJsonResponse(opened.context, { tokenId, tokenSecret });
+    return sealJsonResponse(opened.context, await storeNewToken(tx, activation.activationId, input.signatureType));
   });
+}
+
+/**
+ * Creates a token of the activation in the caller's transaction (CreateToken of both protocol versions): a
+ * fresh random ID (ERR0019 after 10 collisions) and 16-byte secret, remembering the signature type the
+ * intermediate verified. Returns what the device must receive encrypted.
+ */
+export async function storeNewToken(tx: Tx, activationId: string, signatureType: SignatureType): Promise<{ tokenId: string; tokenSecret: string }> {
+  let tokenId: string | null = null;
+  for (let i = 0; i < GENERATE_ITERATIONS && tokenId === null; i++) {
+    const candidate = randomUUID();
+    if (!(await tokenIdExists(tx, candidate))) tokenId = candidate;
+  }
+  if (tokenId === null) throw new ServiceError(ServiceErrors.UNABLE_TO_GENERATE_TOKEN);
+  const tokenSecret = encodeBase64(generateTokenSecret());
+  tx.create(Token, { tokenId, tokenSecret, activationId, signatureType, timestampCreated: new Date() });
+  return { tokenId, tokenSecret };
 }
 
 /** ValidateToken's answer; the details only when the digest is valid. */
