@@ -1,3 +1,4 @@
+import { LockMode } from "@mikro-orm/core";
 import type { Tx } from "./tx.ts";
 import { ApplicationCallback, ApplicationCallbackEvent } from "./callback.entity.ts";
 
@@ -6,6 +7,33 @@ export function listActivationStatusCallbacks(tx: Tx, applicationId: number) {
   return tx.find(
     ApplicationCallback,
     { applicationId, type: "ACTIVATION_STATUS_CHANGE", enabled: true },
+    { orderBy: { timestampCreated: "asc", id: "asc" } },
+  );
+}
+
+/** Enabled callbacks of the application, by name (as the reference lists them), then creation. */
+export function listCallbacksOfApplication(tx: Tx, applicationId: number, options: { withAuthentication?: boolean } = {}) {
+  return tx.find(
+    ApplicationCallback,
+    { applicationId, enabled: true },
+    { orderBy: { name: "asc", timestampCreated: "asc", id: "asc" }, populate: options.withAuthentication ? ["authentication"] : [] },
+  );
+}
+
+/** An enabled callback by its id; a removed one is not found. */
+export function findEnabledCallback(tx: Tx, id: string, options: { withAuthentication?: boolean; forUpdate?: boolean } = {}) {
+  return tx.findOne(
+    ApplicationCallback,
+    { id, enabled: true },
+    { populate: options.withAuthentication ? ["authentication"] : [], ...(options.forUpdate && { lockMode: LockMode.PESSIMISTIC_WRITE }) },
+  );
+}
+
+/** Enabled callbacks of these applications that want operation status changes, in creation order. */
+export function listOperationStatusCallbacks(tx: Tx, applicationIds: readonly number[]) {
+  return tx.find(
+    ApplicationCallback,
+    { applicationId: { $in: [...applicationIds] }, type: "OPERATION_STATUS_CHANGE", enabled: true },
     { orderBy: { timestampCreated: "asc", id: "asc" } },
   );
 }

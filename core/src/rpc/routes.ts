@@ -3,7 +3,9 @@ import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { activationHandlers } from "./activations.ts";
+import { adminCallbackHandlers } from "./admin-callbacks.ts";
 import { adminHandlers } from "./admin.ts";
+import { callbackHandlers } from "./callbacks.ts";
 import { eciesHandlers } from "./ecies.ts";
 import { applicationHandlers } from "./applications.ts";
 import type { Deps } from "./deps.ts";
@@ -27,6 +29,7 @@ export function routes(deps: Deps) {
       ...systemHandlers(deps),
       ...applicationHandlers(deps),
       ...integrationHandlers(deps),
+      ...callbackHandlers(deps),
       ...activationHandlers(deps),
       ...signatureHandlers(deps),
       ...tokenHandlers(deps),
@@ -35,7 +38,7 @@ export function routes(deps: Deps) {
       ...upgradeHandlers(deps),
     });
     router.service(PowerAuthServiceV2, legacyHandlers(deps));
-    router.service(AdminService, adminHandlers(deps));
+    router.service(AdminService, { ...adminHandlers(deps), ...adminCallbackHandlers(deps) });
     registerHealth(router, deps, services.map((service) => service.typeName));
     registerReflection(router, services);
   };

@@ -160,6 +160,11 @@ export function requireAdminId(id: string): string {
   return requireAdminField(id, "id");
 }
 
+/** A Cloud Admin field that is missing or has no meaning here (an enum left UNSPECIFIED): ERROR_REQUEST naming it. */
+export function invalidAdminField(fieldName: string, hint: string): AdminError {
+  return new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName, hint }]);
+}
+
 export function requireAdminRoles(roles: string[], nonEmpty: boolean): string[] {
   if (nonEmpty && roles.length === 0) {
     throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName: "roles", hint: "must not be empty" }]);

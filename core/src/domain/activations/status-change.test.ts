@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../../test/support/database.ts";
 import type { TestDatabase } from "../../../../test/support/database.ts";
 import { loadConfig } from "../../config.ts";
-import { findActivation, listActivationHistory, lockActivation } from "../../persistence/activation.repository.ts";
+import { listActivationHistory, lockActivation } from "../../persistence/activation.repository.ts";
 import { ApplicationCallback } from "../../persistence/callback.entity.ts";
 import { listEventsOfCallback } from "../../persistence/callback.repository.ts";
 import { createApplication } from "../applications/applications.ts";
 import { ActivationStatus } from "./activation-status.ts";
 import { initActivation } from "./init-activation.ts";
-import { activationCallbackPayload, changeActivationStatus } from "./status-change.ts";
+import { changeActivationStatus } from "./status-change.ts";
 
 let database: TestDatabase;
 let applicationId: number;
@@ -68,31 +68,5 @@ describe("changeActivationStatus", () => {
     expect((await database.db.read((tx) => listEventsOfCallback(tx, callbackId))).length).toBe(before);
     const history = await database.db.read((tx) => listActivationHistory(tx, activationId, window.from, window.to));
     expect(history).toHaveLength(1);
-  });
-});
-
-describe("activationCallbackPayload", () => {
-  it("always carries type and activationId and adds only the requested attributes that have a value", async () => {
-    const { activationId } = await initActivation(database.db, loadConfig({}), { userId: "u1", applicationId });
-    const stored = await database.db.read((tx) => findActivation(tx, activationId));
-    const activation = {
-      ...stored!,
-      userId: "u1",
-      activationName: null,
-      deviceInfo: "Pixel",
-      platform: "android",
-      flags: ["X"],
-      activationStatus: ActivationStatus.ACTIVE,
-      blockedReason: null,
-      applicationId: 7,
-    };
-    expect(activationCallbackPayload(activation, { attributes: ["userId", "activationName", "activationFlags", "activationStatus", "blockedReason", "applicationId", "nonsense"] })).toEqual({
-      type: "ACTIVATION",
-      activationId,
-      userId: "u1",
-      activationFlags: ["X"],
-      activationStatus: "ACTIVE",
-      applicationId: 7,
-    });
   });
 });

@@ -1,11 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { Tx } from "../../persistence/tx.ts";
 import { insertActivationHistory, saveActivation } from "../../persistence/activation.repository.ts";
 import type { ActivationRecord } from "../../persistence/activation.repository.ts";
-import { ApplicationCallbackEvent } from "../../persistence/callback.entity.ts";
-import type { ApplicationCallback } from "../../persistence/callback.entity.ts";
-import { listActivationStatusCallbacks } from "../../persistence/callback.repository.ts";
-import { ActivationStatus, BlockedReason, activationStatusName } from "./activation-status.ts";
+import { activationCallbackEvents } from "../callbacks/callback-payloads.ts";
+import { enqueueCallbackEvents } from "../callbacks/callback-outbox.ts";
+import { ActivationStatus, BlockedReason } from "./activation-status.ts";
 import type { ActivationStatusCode } from "./activation-status.ts";
 
 export interface StatusChangeOptions {
@@ -43,39 +41,5 @@ export async function changeActivationStatus(
     externalUserId: options.externalUserId ?? null,
     timestampCreated: now,
   });
-  for (const callback of await listActivationStatusCallbacks(tx, activation.applicationId)) {
-    // Inserted at once (not at flush), so the outbox row is written in statement order like the rest.
-    await tx.insert(ApplicationCallbackEvent, {
-      applicationCallbackId: callback.id,
-      callbackData: JSON.stringify(activationCallbackPayload(activation, callback)),
-      status: "PENDING",
-      timestampCreated: now,
-      timestampNextCall: now,
-      attempts: 0,
-      idempotencyKey: randomUUID(),
-    });
-  }
-}
-
-/**
- * The body POSTed to an activation callback: `type` and `activationId` always, then each attribute the
- * callback asked for (values that are not set are left out).
- */
-export function activationCallbackPayload(activation: ActivationRecord, callback: Pick<ApplicationCallback, "attributes">) {
-  const available: Record<string, unknown> = {
-    userId: activation.userId,
-    activationName: activation.activationName,
-    deviceInfo: activation.deviceInfo,
-    platform: activation.platform,
-    activationFlags: activation.flags,
-    activationStatus: activationStatusName(activation.activationStatus),
-    blockedReason: activation.blockedReason,
-    applicationId: activation.applicationId,
-  };
-  const payload: Record<string, unknown> = { type: "ACTIVATION", activationId: activation.activationId };
-  for (const attribute of callback.attributes) {
-    const value = available[attribute];
-    if (value !== undefined && value !== null) payload[attribute] = value;
-  }
-  return payload;
+  await enqueueCallbackEvents(tx, await activationCallbackEvents(tx, activation, now));
 }

@@ -38,9 +38,9 @@ export function sealCallbackAuthentication(
  */
 export function openCallbackAuthentication(
   settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
-  row: { id: string; authentication: string | null; encryptionMode: string },
+  row: { id: string; authentication?: string | null; encryptionMode: string },
 ): CallbackAuthentication | null {
-  if (row.authentication === null || row.authentication === "") return null;
+  if (row.authentication === undefined || row.authentication === null || row.authentication === "") return null;
   let json: string;
   switch (row.encryptionMode) {
     case "NO_ENCRYPTION":
