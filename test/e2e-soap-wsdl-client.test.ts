@@ -72,7 +72,20 @@ const IMPLEMENTED_V3 = [
   "ValidateToken",
   "RemoveToken",
   "GetEciesDecryptor",
+  "StartUpgrade",
+  "CommitUpgrade",
 ];
+
+/** The legacy v2 service (protocol 2.x): every method answers through the generated v2 client. */
+const IMPLEMENTED_V2 = [
+  "PrepareActivation",
+  "CreateActivation",
+  "VaultUnlock",
+  "GetNonPersonalizedEncryptionKey",
+  "GetPersonalizedEncryptionKey",
+  "CreateToken",
+];
+
 
 /** What the not-yet-implemented rows may build their (schema-valid) requests from. */
 interface PendingContext {
@@ -93,8 +106,6 @@ const NOT_IMPLEMENTED_V3: Record<string, PendingRequest> = {
   CreateCallbackUrl: ({ app }) => ({ applicationId: app.applicationId, name: "bank-callback", callbackUrl: "https://bank.example/powerauth/callback" }),
   GetCallbackUrlList: ({ app }) => ({ applicationId: app.applicationId }),
   RemoveCallbackUrl: () => ({ id: randomUUID() }),
-  StartUpgrade: ({ device }) => ({ ...device.createStartUpgradeRequest() }),
-  CommitUpgrade: ({ app, activationId }) => ({ activationId, applicationKey: app.applicationKey }),
   CreateRecoveryCode: ({ app, userId }) => ({ applicationId: app.applicationId, userId, pukCount: 2 }),
   ConfirmRecoveryCode: ({ device }) => {
     const { signedRequest: _signed, ...fields } = device.createConfirmRecoveryCodeRequest("AAAAA-AAAAA-AAAAA-AAAAA");
@@ -114,21 +125,14 @@ const NOT_IMPLEMENTED_V3: Record<string, PendingRequest> = {
   UpdateRecoveryConfig: ({ app }) => ({ applicationId: app.applicationId, activationRecoveryEnabled: true, recoveryPostcardEnabled: false }),
 };
 
-/** The legacy v2 service: every method still answers UNIMPLEMENTED. */
-const NOT_IMPLEMENTED_V2: Record<string, PendingRequest> = {
-  PrepareActivation: ({ app, activationCode }) => ({ ...newDevice(app).createActivationRequestV2({ activationCode }) }),
-  CreateActivation: ({ app, userId }) => {
-    const { activationIdShort: _idShort, ...fields } = newDevice(app).createActivationRequestV2({ identity: "ABCDE-FGHIJ", activationOtp: "KLMNO-PQRST" });
-    return { userId, applicationId: app.applicationId, identity: "ABCDE-FGHIJ", activationOtp: "KLMNO-PQRST", ...fields };
-  },
-  VaultUnlock: ({ device }) => ({ ...device.createVaultUnlockRequestV2() }),
-  GetNonPersonalizedEncryptionKey: ({ app }) => {
-    const { expectedEncryptionKey: _expected, ...fields } = newDevice(app).createNonPersonalizedEncryptionKeyRequest();
-    return fields;
-  },
-  GetPersonalizedEncryptionKey: ({ activationId }) => ({ activationId, sessionIndex: Buffer.alloc(16, 7).toString("base64") }),
-  CreateToken: ({ device }) => ({ ...device.createTokenRequestV2() }),
-};
+/** What both v2 key exchanges answer. */
+interface V2KeyExchangeResponse {
+  activationId: string;
+  activationNonce: string;
+  ephemeralPublicKey: string;
+  encryptedServerPublicKey: string;
+  encryptedServerPublicKeySignature: string;
+}
 
 /** GetActivationStatus fields the device reads. */
 interface StatusResponse {
@@ -176,7 +180,7 @@ describe("the served WSDLs, read by node-soap", () => {
   it("describe every v3 operation, each either implemented or listed as not yet", () => {
     expect(v3.operations).toHaveLength(45);
     expect([...v3.operations].sort()).toEqual([...IMPLEMENTED_V3, ...Object.keys(NOT_IMPLEMENTED_V3)].sort());
-    expect([...v2.operations].sort()).toEqual(Object.keys(NOT_IMPLEMENTED_V2).sort());
+    expect([...v2.operations].sort()).toEqual([...IMPLEMENTED_V2].sort());
   });
 
   it("point the client at the gateway it was fetched from (soap:address follows the request's Host)", () => {
@@ -502,6 +506,103 @@ describe("a 3.1 device from scratch to removed", () => {
   });
 });
 
+describe("a 2.x device on the v2 port, upgraded to 3.0", () => {
+  const userId = `wsdl-v2-user-${randomUUID()}`;
+  let app: Application;
+  let device: SimulatedDevice;
+  let activationId: string;
+
+  beforeAll(async () => {
+    app = await createApplication();
+  });
+
+  it("activates by code with the ephemeral key (v2 PrepareActivation), then ACTIVE version 2 upgradable to 3", async () => {
+    const init = await v3.call<{ activationId: string; activationCode: string }>("InitActivation", { userId, applicationId: app.applicationId });
+    device = newDevice(app, "3.0");
+    const prepared = await v2.call<V2KeyExchangeResponse>("PrepareActivation", { ...device.createActivationRequestV2({ activationCode: init.activationCode }) });
+    expect(v2.lastRequest()).toContain('xmlns="http://getlime.io/security/powerauth/v2"');
+    expect(prepared.activationId).toBe(init.activationId);
+    // Throws unless the server public key's signature and both AES layers check out.
+    device.processActivationResponseV2(prepared);
+    activationId = init.activationId;
+    await v3.call("CommitActivation", { activationId });
+    const status = await v3.call<StatusResponse>("GetActivationStatus", { activationId });
+    expect(status).toMatchObject({ activationStatus: "ACTIVE", version: 2, devicePublicKeyFingerprint: device.fingerprint() });
+    expect(device.processStatusResponse(status)).toEqual({ ...FRESH_ACTIVE_STATUS, currentVersion: 2 });
+  });
+
+  it("creates a custom activation without the ephemeral key (v2 CreateActivation, xs:long applicationId)", async () => {
+    const other = newDevice(app, "3.0");
+    const code = { identity: `wsdl-${randomUUID()}`, activationOtp: "ABCDE-FGHIJ" };
+    const { activationIdShort: _idShort, ...fields } = other.createActivationRequestV2(code, { useEphemeralKey: false });
+    const created = await v2.call<V2KeyExchangeResponse>("CreateActivation", { userId, applicationId: app.applicationId, ...code, ...fields });
+    other.processActivationResponseV2(created);
+    expect(await v3.call("GetActivationStatus", { activationId: created.activationId })).toMatchObject({ activationStatus: "OTP_USED", userId });
+  });
+
+  it("verifies a 2.x signature with the numeric counter (VerifySignature without signatureVersion)", async () => {
+    const valid = legacySignatureArgs(device.signRequest("POST", "/pa/signature/validate", '{"amount":2}', "POSSESSION_KNOWLEDGE"));
+    expect(await v3.call("VerifySignature", valid)).toMatchObject({ signatureValid: true, activationId, remainingAttempts: 5 });
+  });
+
+  it("unlocks the vault with the counter-derived key (v2 VaultUnlock)", async () => {
+    const unlocked = await v2.call<{ encryptedVaultEncryptionKey: string }>("VaultUnlock", { ...device.createVaultUnlockRequestV2() });
+    expect(unlocked).toMatchObject({ activationId, userId, activationStatus: "ACTIVE", remainingAttempts: 5, signatureValid: true });
+    device.processVaultUnlockResponseV2(unlocked);
+    expect(device.vaultUnlocked).toBe(true);
+  });
+
+  it("issues a token under master-key ECIES that validates (v2 CreateToken, v3 ValidateToken)", async () => {
+    const signed = legacySignatureArgs(device.signRequest("POST", "/pa/token/create", "{}", "POSSESSION_KNOWLEDGE"));
+    expect(await v3.call("VerifySignature", signed)).toMatchObject({ signatureValid: true });
+    const token = device.processTokenResponseV2(await v2.call<EncryptedResponse>("CreateToken", { ...device.createTokenRequestV2() }));
+    expect(await v3.call("ValidateToken", { ...device.computeTokenDigest(token) })).toMatchObject({ tokenValid: true, activationId });
+  });
+
+  it("derives both E2E keys as the device does (GetPersonalizedEncryptionKey, GetNonPersonalizedEncryptionKey)", async () => {
+    const sessionIndex = Buffer.alloc(16, 3).toString("base64");
+    expect(await v2.call("GetPersonalizedEncryptionKey", { activationId, sessionIndex })).toEqual({
+      activationId,
+      encryptionKey: device.personalizedEncryptionKey(sessionIndex),
+      encryptionKeyIndex: sessionIndex,
+    });
+    const { expectedEncryptionKey, ...request } = device.createNonPersonalizedEncryptionKeyRequest();
+    expect(await v2.call("GetNonPersonalizedEncryptionKey", { ...request })).toEqual({
+      applicationKey: app.applicationKey,
+      applicationId: app.applicationId,
+      encryptionKey: expectedEncryptionKey,
+      encryptionKeyIndex: request.sessionIndex,
+      ephemeralPublicKey: request.ephemeralPublicKey,
+    });
+  });
+
+  it("upgrades: the same CTR_DATA twice, a forced 3.0 signature, then 3.0 signatures (StartUpgrade, CommitUpgrade)", async () => {
+    const first = device.processStartUpgradeResponse(await v3.call<EncryptedResponse>("StartUpgrade", { ...device.createStartUpgradeRequest() }));
+    const again = device.processStartUpgradeResponse(await v3.call<EncryptedResponse>("StartUpgrade", { ...device.createStartUpgradeRequest() }));
+    expect(again.ctrData).toBe(first.ctrData);
+    const commit = device.signUpgradeCommit("POSSESSION");
+    const forced = { ...verifySignatureArgs(commit), forcedSignatureVersion: commit.forcedSignatureVersion };
+    expect(await v3.call("VerifySignature", forced)).toMatchObject({ signatureValid: true, activationId });
+    expect(await v3.call("CommitUpgrade", { activationId, applicationKey: app.applicationKey })).toEqual({ committed: true });
+    device.finishUpgrade();
+    const status = await v3.call<StatusResponse>("GetActivationStatus", { activationId });
+    expect(status).toMatchObject({ version: 3 });
+    expect(device.processStatusResponse(status)).toMatchObject({ currentVersion: 3, upgradeVersion: 3 });
+    const signed = verifySignatureArgs(device.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION_KNOWLEDGE"));
+    expect(await v3.call("VerifySignature", signed)).toMatchObject({ signatureValid: true });
+    expect(await faultOf(v3.call("CommitUpgrade", { activationId, applicationKey: app.applicationKey }))).toEqual(
+      serviceFault("ERR0008", "Incorrect activation state."),
+    );
+  });
+
+  it("refuses to upgrade a 3.1 activation with ERR0008 (StartUpgrade)", async () => {
+    const { device: modern } = await activateDevice(app, userId);
+    expect(await faultOf(v3.call("StartUpgrade", { ...modern.createStartUpgradeRequest() }))).toEqual(
+      serviceFault("ERR0008", "Incorrect activation state."),
+    );
+  });
+});
+
 describe("what node-soap does not do for the caller", () => {
   it("sends elements in the caller's key order, which the gateway refuses with a Client fault naming the element", async () => {
     const args = { timestampTo: isoFromNow(1), timestampFrom: isoFromNow(-1), applicationId: 1, userId: "someone" };
@@ -536,12 +637,6 @@ describe("methods that are not implemented yet answer a Server fault through the
     const fault = await faultOf(v3.call(operation, NOT_IMPLEMENTED_V3[operation](ctx)));
     expect(fault).toEqual({ httpStatus: 500, faultcode: "SOAP-ENV:Server", faultstring: `Method ${operation} is not implemented yet.` });
   });
-
-  it.each(Object.keys(NOT_IMPLEMENTED_V2))("v2 %s", async (operation) => {
-    const fault = await faultOf(v2.call(operation, NOT_IMPLEMENTED_V2[operation](ctx)));
-    expect(fault).toEqual({ httpStatus: 500, faultcode: "SOAP-ENV:Server", faultstring: `Method ${operation} is not implemented yet.` });
-    expect(v2.lastRequest()).toContain('xmlns="http://getlime.io/security/powerauth/v2"');
-  });
 });
 
 describe("coverage", () => {
@@ -549,7 +644,7 @@ describe("coverage", () => {
     const answered = new Set([...v3.answered, ...admin.answered]);
     expect(IMPLEMENTED_V3.filter((operation) => !answered.has(operation))).toEqual([]);
     expect([...answered].filter((operation) => !IMPLEMENTED_V3.includes(operation))).toEqual([]);
-    expect([...v2.answered]).toEqual([]);
+    expect([...v2.answered].sort()).toEqual([...IMPLEMENTED_V2].sort());
   });
 });
 
@@ -575,9 +670,9 @@ async function readApplication(applicationId: number): Promise<Application> {
   };
 }
 
-function newDevice(app: Application): SimulatedDevice {
+function newDevice(app: Application, protocolVersion: "3.0" | "3.1" = "3.1"): SimulatedDevice {
   const { applicationKey, applicationSecret, masterPublicKey } = app;
-  return new SimulatedDevice({ applicationKey, applicationSecret, masterPublicKey, protocolVersion: "3.1" });
+  return new SimulatedDevice({ applicationKey, applicationSecret, masterPublicKey, protocolVersion });
 }
 
 /** InitActivation + PrepareActivation + CommitActivation through the generated client. */
@@ -592,6 +687,12 @@ async function activateDevice(app: Application, userId: string): Promise<{ devic
   device.processActivationResponse(prepared);
   await v3.call("CommitActivation", { activationId: init.activationId });
   return { device, activationId: init.activationId };
+}
+
+/** VerifySignature as an intermediate of 2.x apps sends it: no signatureVersion (the 0.22 schema has none). */
+function legacySignatureArgs(signed: SignedRequest): SoapFields {
+  const { activationId, applicationKey, data, signature, signatureType } = signed;
+  return { activationId, applicationKey, data, signature, signatureType };
 }
 
 function verifySignatureArgs(signed: SignedRequest): SoapFields {
