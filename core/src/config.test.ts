@@ -129,6 +129,22 @@ const settings: Setting[] = [
   integer("POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS", "callbackCleanupIntervalMs", 60_000, 0, 2 ** 31 - 1),
   integer("POWERAUTH_ARGON2_THREADS", "argon2Threads", Math.max(1, availableParallelism() - 1), 1, 256),
   integer("POWERAUTH_ARGON2_MAX_QUEUE", "argon2MaxQueue", 64, 0, 100_000),
+  integer("POWERAUTH_ADMIN_AUTH_CACHE_TTL_MS", "adminAuthCacheTtlMs", 60_000, 0, 86_400_000),
+  integer("POWERAUTH_ADMIN_AUTH_CACHE_MAX_ENTRIES", "adminAuthCacheMaxEntries", 1000, 1, 1_000_000),
+  integer("POWERAUTH_ADMIN_LOGIN_MAX_FAILURES", "adminLoginMaxFailures", 5, 1, 1_000_000),
+  integer("POWERAUTH_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS", "adminLoginMaxFailuresPerAddress", 20, 1, 1_000_000),
+  integer("POWERAUTH_ADMIN_LOGIN_FAILURE_WINDOW_MS", "adminLoginFailureWindowMs", 60_000, 1, 86_400_000),
+  integer("POWERAUTH_ADMIN_LOGIN_MAX_IN_FLIGHT", "adminLoginMaxInFlight", 2, 1, 10_000),
+  {
+    variable: "POWERAUTH_TRUSTED_GATEWAY_ADDRESSES",
+    key: "trustedGatewayAddresses",
+    fallback: ["127.0.0.1", "::1", "::ffff:127.0.0.1"],
+    valid: [["10.0.0.7", ["10.0.0.7"]], ["10.0.0.7, fd00::2", ["10.0.0.7", "fd00::2"]]],
+    invalid: ["gateway.local", "10.0.0.7,10.0.0"].map((raw) => [
+      raw,
+      `POWERAUTH_TRUSTED_GATEWAY_ADDRESSES must be comma-separated IP addresses, got "${raw.split(",").pop()}"`,
+    ]),
+  },
 ];
 
 const readCases = settings.flatMap(({ variable, key, valid, alongside = {} }) =>

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { isoDurationToMs } from "./domain/callbacks/iso-duration.ts";
 
@@ -132,6 +133,30 @@ export interface CoreConfig {
    * one more fails at once, an admin login with UNAVAILABLE.
    */
   argon2MaxQueue: number;
+  /**
+   * POWERAUTH_ADMIN_AUTH_CACHE_TTL_MS: how long verified admin credentials are remembered in memory (default 60 s;
+   * 0 turns it off), keyed by an HMAC under a per-process random key. Each remembered login still reads the
+   * user's row, so a changed password or a removed user is refused at once by every core.
+   */
+  adminAuthCacheTtlMs: number;
+  /** POWERAUTH_ADMIN_AUTH_CACHE_MAX_ENTRIES: most remembered admin logins (default 1000); the oldest goes first. */
+  adminAuthCacheMaxEntries: number;
+  /** POWERAUTH_ADMIN_LOGIN_MAX_FAILURES: failed logins of one username per window before 429 (default 5). */
+  adminLoginMaxFailures: number;
+  /** POWERAUTH_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS: failed logins from one client address per window before 429 (default 20). */
+  adminLoginMaxFailuresPerAddress: number;
+  /** POWERAUTH_ADMIN_LOGIN_FAILURE_WINDOW_MS: the failure window, from its first failure (default 60 s); also the longest Retry-After. */
+  adminLoginFailureWindowMs: number;
+  /**
+   * POWERAUTH_ADMIN_LOGIN_MAX_IN_FLIGHT: Argon2 password checks one username, and one client address, may have
+   * running at once (default 2), so one source cannot fill the Argon2 pool with wrong passwords.
+   */
+  adminLoginMaxInFlight: number;
+  /**
+   * POWERAUTH_TRUSTED_GATEWAY_ADDRESSES: peers (comma-separated IPs, default the loopback addresses) whose
+   * `x-powerauth-client-address` metadata is believed; for any other peer the peer's own address is the client.
+   */
+  trustedGatewayAddresses: string[];
 }
 
 export class ConfigError extends Error {
@@ -189,6 +214,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     ...parseCallbackDelivery(env),
     argon2Threads: parseInteger(env.POWERAUTH_ARGON2_THREADS, Math.max(1, availableParallelism() - 1), "POWERAUTH_ARGON2_THREADS", 1, 256),
     argon2MaxQueue: parseInteger(env.POWERAUTH_ARGON2_MAX_QUEUE, 64, "POWERAUTH_ARGON2_MAX_QUEUE", 0, 100_000),
+    adminAuthCacheTtlMs: parseInteger(env.POWERAUTH_ADMIN_AUTH_CACHE_TTL_MS, 60_000, "POWERAUTH_ADMIN_AUTH_CACHE_TTL_MS", 0, 86_400_000),
+    adminAuthCacheMaxEntries: parseInteger(env.POWERAUTH_ADMIN_AUTH_CACHE_MAX_ENTRIES, 1000, "POWERAUTH_ADMIN_AUTH_CACHE_MAX_ENTRIES", 1, 1_000_000),
+    adminLoginMaxFailures: parseInteger(env.POWERAUTH_ADMIN_LOGIN_MAX_FAILURES, 5, "POWERAUTH_ADMIN_LOGIN_MAX_FAILURES", 1, 1_000_000),
+    adminLoginMaxFailuresPerAddress: parseInteger(
+      env.POWERAUTH_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS,
+      20,
+      "POWERAUTH_ADMIN_LOGIN_MAX_FAILURES_PER_ADDRESS",
+      1,
+      1_000_000,
+    ),
+    adminLoginFailureWindowMs: parseInteger(env.POWERAUTH_ADMIN_LOGIN_FAILURE_WINDOW_MS, 60_000, "POWERAUTH_ADMIN_LOGIN_FAILURE_WINDOW_MS", 1, 86_400_000),
+    adminLoginMaxInFlight: parseInteger(env.POWERAUTH_ADMIN_LOGIN_MAX_IN_FLIGHT, 2, "POWERAUTH_ADMIN_LOGIN_MAX_IN_FLIGHT", 1, 10_000),
+    trustedGatewayAddresses: parseAddressList(env.POWERAUTH_TRUSTED_GATEWAY_ADDRESSES, ["127.0.0.1", "::1", "::ffff:127.0.0.1"], "POWERAUTH_TRUSTED_GATEWAY_ADDRESSES"),
   };
 }
 
@@ -260,6 +298,15 @@ function parseDuration(value: string | undefined, fallback: string, name: string
   if (value === undefined || value === "") return fallback;
   if (isoDurationToMs(value) === null) throw new ConfigError(`${name} must be an ISO-8601 duration such as PT2S or P30D, got "${value}"`);
   return value;
+}
+
+/** A comma-separated list of IP addresses; blanks around commas are ignored, anything not an IP is refused. */
+function parseAddressList(value: string | undefined, fallback: string[], name: string): string[] {
+  if (value === undefined || value === "") return fallback;
+  const addresses = value.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  const invalid = addresses.find((address) => isIP(address) === 0);
+  if (invalid !== undefined) throw new ConfigError(`${name} must be comma-separated IP addresses, got "${invalid}"`);
+  return addresses;
 }
 
 function parseEciesVersion(value: string | undefined): "3.0" | "3.1" {

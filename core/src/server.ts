@@ -4,6 +4,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Interceptor } from "@connectrpc/connect";
+import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { CoreConfig } from "./config.ts";
 import { expireAbandonedActivations } from "./domain/activations/activation-expiry.ts";
@@ -14,7 +15,8 @@ import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
 import { initOrm } from "./persistence/db.ts";
 import type { Db } from "./persistence/db.ts";
-import { accessControl } from "./rpc/auth.ts";
+import { accessControl, peerAddressKey } from "./rpc/auth.ts";
+import { AdminLoginGuard } from "./domain/access/admin-login-guard.ts";
 import type { Deps } from "./rpc/deps.ts";
 import { toConnectError } from "./rpc/errors.ts";
 import { routes } from "./rpc/routes.ts";
@@ -64,7 +66,15 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       username: config.adminUsername,
     });
   }
-  const deps: Deps = { db, config, log, build: readBuildInfo(), argon2, activationKeys: new ActivationKeyCache(config) };
+  const deps: Deps = {
+    db,
+    config,
+    log,
+    build: readBuildInfo(),
+    argon2,
+    activationKeys: new ActivationKeyCache(config),
+    adminLogin: new AdminLoginGuard(config),
+  };
   const expiryJob = startPeriodicJob("activation expiry", config.activationExpiryJobIntervalMs, log, async () => {
     const removed = await expireAbandonedActivations(db);
     if (removed > 0) log.info("expired abandoned activations", { removed });
@@ -72,6 +82,8 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
   const handler = connectNodeAdapter({
     routes: routes(deps),
     interceptors: [errorBoundary(log, options.accessLog ?? true), accessControl(deps)],
+    // The peer address is what admin login throttling counts when no trusted gateway names the client.
+    contextValues: (req) => createContextValues().set(peerAddressKey, req.socket?.remoteAddress ?? "unknown"),
     readMaxBytes: MAX_MESSAGE_BYTES,
   });
 

@@ -71,6 +71,15 @@ export function unauthorized(): HttpResult {
   return { status: 401, body: envelope("HTTP_401", "Unauthorized"), headers: WWW_AUTHENTICATE };
 }
 
+/**
+ * The core refused to check more logins for this username or client address for now. `Retry-After` (seconds)
+ * comes from the core; without a usable one, a second.
+ */
+export function tooManyRequests(retryAfter: string | null): HttpResult {
+  const seconds = retryAfter !== null && /^\d{1,9}$/.test(retryAfter) ? retryAfter : "1";
+  return { status: 429, body: envelope("HTTP_429", "Too Many Requests"), headers: { "retry-after": seconds } };
+}
+
 /** The caller is authenticated but may not call this endpoint (e.g. a non-admin user). */
 export function forbidden(): HttpResult {
   return { status: 403, body: envelope("HTTP_403", "Forbidden") };
@@ -150,6 +159,7 @@ export function internalError(): HttpResult {
 export function fromCoreError(reason: unknown): HttpResult {
   const err = ConnectError.from(reason);
   if (err.code === Code.Unauthenticated) return unauthorized();
+  if (err.code === Code.ResourceExhausted) return tooManyRequests(err.metadata.get("retry-after"));
   if (err.code === Code.Unimplemented) {
     return { status: 501, body: envelope("ERROR_GENERIC", MESSAGE.notImplemented) };
   }

@@ -27,6 +27,7 @@ import { APPLICATION_JSON } from "./testing/spec-examples.ts";
 
 const AUTH = `Basic ${Buffer.from("admin:secret").toString("base64")}`;
 const WRONG_AUTH = `Basic ${Buffer.from("admin:wrong").toString("base64")}`;
+const THROTTLED_AUTH = `Basic ${Buffer.from("flooded:wrong").toString("base64")}`;
 
 const UNAUTHORIZED_BODY = { status: "ERROR", responseObject: { code: "HTTP_401", message: "Unauthorized" } };
 const UPSTREAM_BODY = {
@@ -43,12 +44,22 @@ function adminError(code: Code, detail: { code: string; message: string; violati
 /** The fake core (see the top of the file). */
 async function startFakeCore() {
   const calls: RecordedCall[] = [];
+  const checks: Headers[] = [];
   function record(method: string, request: Message, ctx: HandlerContext): void {
     calls.push({ method, request, headers: ctx.requestHeader });
+    if (ctx.requestHeader.get("authorization") === THROTTLED_AUTH) {
+      throw new ConnectError("Too many admin login attempts", Code.ResourceExhausted, { "retry-after": "42" });
+    }
     if (ctx.requestHeader.get("authorization") !== AUTH) throw new ConnectError("bad credentials", Code.Unauthenticated);
   }
   const routes = (router: ConnectRouter) =>
     router.service(AdminService, {
+      // The gateway checks credentials first for bodies and unknown paths; counted apart from the translated calls.
+      checkAdminCredentials(_req, ctx) {
+        checks.push(ctx.requestHeader);
+        if (ctx.requestHeader.get("authorization") !== AUTH) throw new ConnectError("bad credentials", Code.Unauthenticated);
+        return {};
+      },
       createApplication(req, ctx) {
         record("createApplication", req, ctx);
         return { ...APPLICATION_JSON, id: req.id, roles: req.roles };
@@ -130,6 +141,7 @@ async function startFakeCore() {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    checks,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -146,6 +158,18 @@ async function freePort(): Promise<number> {
 }
 
 type Reply = { status: number; headers: Headers; body: unknown };
+
+/** Sends raw bytes on a fresh connection and returns everything the server answers until it closes. */
+function rawExchange(base: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
 
 async function call(
   base: string,
@@ -180,6 +204,7 @@ describe("startRestGateway() in front of a fake core", () => {
 
   afterEach(() => {
     core.calls.length = 0;
+    core.checks.length = 0;
   });
 
   const rest = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
@@ -417,7 +442,42 @@ describe("startRestGateway() in front of a fake core", () => {
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe('Basic realm="PowerAuth Cloud"');
       expect(res.body).toEqual(UNAUTHORIZED_BODY);
-      expect(core.calls[0].headers.get("authorization")).toBe(WRONG_AUTH);
+      // The credentials were checked before the body was read, so the create call never happened.
+      expect(core.checks.map((headers) => headers.get("authorization"))).toEqual([WRONG_AUTH]);
+      expect(core.calls).toHaveLength(0);
+    });
+
+    it("answers 401, not 404 or 405, to an unknown path or method with wrong credentials", async () => {
+      for (const [method, path] of [["GET", "/admin/nothing-here"], ["PATCH", "/admin/applications"]] as const) {
+        const res = await rest(method, path, { auth: WRONG_AUTH });
+        expect(res).toMatchObject({ status: 401, body: UNAUTHORIZED_BODY });
+      }
+      expect(core.checks).toHaveLength(2);
+    });
+
+    it("answers 401 to a huge body with wrong credentials before reading it, and closes the connection", async () => {
+      // 10 MB announced, 100 bytes sent: the answer can only come if the gateway does not wait for the body.
+      const answer = await rawExchange(
+        gateway.url,
+        `POST /admin/applications HTTP/1.1\r\nhost: x\r\nauthorization: ${WRONG_AUTH}\r\ncontent-type: application/json\r\n` +
+          `content-length: ${10 * 1024 * 1024}\r\n\r\n${"{".repeat(100)}`,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+      expect(answer.toLowerCase()).toContain("connection: close");
+      expect(answer).toContain(JSON.stringify(UNAUTHORIZED_BODY));
+      expect(core.calls).toHaveLength(0);
+    });
+
+    it("passes the core's throttling on as 429 HTTP_429 with Retry-After", async () => {
+      const res = await rest("GET", "/admin/applications", { auth: THROTTLED_AUTH });
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBe("42");
+      expect(res.body).toEqual({ status: "ERROR", responseObject: { code: "HTTP_429", message: "Too Many Requests" } });
+    });
+
+    it("tells the core the caller's address in x-powerauth-client-address, from the socket, not from X-Forwarded-For", async () => {
+      await rest("GET", "/admin/applications", { headers: { "x-forwarded-for": "203.0.113.9" } });
+      expect(core.calls[0].headers.get("x-powerauth-client-address")).toBe("127.0.0.1");
     });
   });
 
@@ -520,9 +580,9 @@ describe("startRestGateway() without a reachable core", () => {
     expect(res.body).toEqual(UPSTREAM_BODY);
   });
 
-  it("still validates and authenticates locally", async () => {
+  it("still refuses a request without credentials locally, and reads no body it cannot have checked", async () => {
     expect((await call(gateway.url, "GET", "/admin/applications", { auth: null })).status).toBe(401);
-    expect((await call(gateway.url, "POST", "/admin/applications", { body: {} })).status).toBe(400);
+    expect(await call(gateway.url, "POST", "/admin/applications", { body: {} })).toMatchObject({ status: 500, body: UPSTREAM_BODY });
   });
 });
 

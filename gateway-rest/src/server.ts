@@ -99,13 +99,20 @@ function serveRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerResp
       return internalError();
     })
     .then((result) => {
-      send(res, result, requestId);
+      // A body left unread (an early answer) is not drained: the connection closes instead.
+      send(res, req.complete ? result : { ...result, headers: { ...result.headers, connection: "close" } }, requestId);
       const ms = (performance.now() - started).toFixed(1);
       ctx.log(`${new Date().toISOString()} ${req.method} ${path.slice(0, 200)} ${result.status} ${ms}ms ${requestId}`);
     });
 }
 
-/** Route → credentials present → body → one core call; every expected failure becomes its HTTP result. */
+/**
+ * Credentials → route → content type → body → one core call; every expected failure
+ * becomes its HTTP result. Credentials come first: without any the answer is 401 at once, and before a path
+ * is looked up or a body read the core checks them (CheckAdminCredentials), so an unauthenticated caller
+ * learns nothing about paths and cannot make the gateway read a body. A body-less call to a known route skips
+ * that round trip: the core checks the credentials of the call itself.
+ */
 async function handleRequest(
   ctx: GatewayContext,
   req: IncomingMessage,
@@ -113,28 +120,10 @@ async function handleRequest(
   requestId: string,
 ): Promise<HttpResult> {
   const [path, rawQuery = ""] = (req.url ?? "/").split(/\?(.*)/s, 2);
-  const match = ctx.route(req.method ?? "", path);
-  if (match.kind === "not-found") return endpointNotFound();
-  if (match.kind === "method-not-allowed") return methodNotAllowed(req.method ?? "", match.allow);
-
-  // Checking the credentials is the core's job; without any there is nothing to check.
   const authorization = req.headers.authorization;
   if (authorization === undefined || authorization.trim() === "") return unauthorized();
 
-  const raw = await readBody(req, ctx.maxBodyBytes);
-  if (raw === "too-large") return payloadTooLarge(ctx.maxBodyBytes);
-  if (raw === "aborted") return incompleteBody();
-  let body: unknown;
-  if (match.route.body && raw.length > 0) {
-    if (!isJsonContentType(req.headers["content-type"])) return unsupportedMediaType();
-    try {
-      body = JSON.parse(raw.toString("utf8"));
-    } catch {
-      return malformedJson();
-    }
-  }
-
-  // Abort the core call when the REST caller hangs up; nobody would read the answer.
+  // Abort the core calls when the REST caller hangs up; nobody would read the answer.
   const abort = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished) abort.abort();
@@ -145,8 +134,35 @@ async function handleRequest(
       authorization,
       "x-request-id": requestId,
       "x-forwarded-for": forwardedFor(req),
+      // The address the core throttles failed logins by; the core believes it only from trusted gateways.
+      "x-powerauth-client-address": req.socket.remoteAddress ?? "",
     },
   };
+
+  const match = ctx.route(req.method ?? "", path);
+  if (match.kind !== "found" || hasBody(req)) {
+    try {
+      await ctx.core.admin.checkAdminCredentials({}, call);
+    } catch (err) {
+      return fromCoreError(err);
+    }
+  }
+  if (match.kind === "not-found") return endpointNotFound();
+  if (match.kind === "method-not-allowed") return methodNotAllowed(req.method ?? "", match.allow);
+  if (match.route.body && hasBody(req) && !isJsonContentType(req.headers["content-type"])) return unsupportedMediaType();
+
+  const raw = await readBody(req, ctx.maxBodyBytes);
+  if (raw === "too-large") return payloadTooLarge(ctx.maxBodyBytes);
+  if (raw === "aborted") return incompleteBody();
+  let body: unknown;
+  if (match.route.body && raw.length > 0) {
+    try {
+      body = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return malformedJson();
+    }
+  }
+
   try {
     const json = await match.route.handle({
       params: match.params,
@@ -161,6 +177,13 @@ async function handleRequest(
     if (err instanceof ConnectError) return fromCoreError(err);
     throw err;
   }
+}
+
+/** Whether the request announces a body (a length above zero, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  if (length !== undefined) return Number(length) > 0;
+  return req.headers["transfer-encoding"] !== undefined;
 }
 
 /** Requests Node's parser rejects (malformed, oversized headers, timeouts) still get the JSON envelope. */

@@ -1,6 +1,5 @@
 import type { Tx } from "./tx.ts";
 import { Integration } from "./integration.entity.ts";
-import { AdminUser } from "./admin-user.entity.ts";
 
 export function listIntegrations(tx: Tx) {
   return tx.find(Integration, {}, { orderBy: { timestampCreated: "asc", id: "asc" } });
@@ -12,8 +11,4 @@ export function findIntegrationById(tx: Tx, id: string) {
 
 export function findIntegrationByClientToken(tx: Tx, clientToken: string) {
   return tx.findOne(Integration, { clientToken }, { populate: ["clientSecretHash"] });
-}
-
-export function findAdminUserByUsername(tx: Tx, username: string) {
-  return tx.findOne(AdminUser, { username }, { populate: ["passwordHash"] });
 }

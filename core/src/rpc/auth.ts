@@ -1,15 +1,24 @@
-import { Code, ConnectError } from "@connectrpc/connect";
-import type { Interceptor } from "@connectrpc/connect";
+import { isIP } from "node:net";
+import { Code, ConnectError, createContextKey } from "@connectrpc/connect";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { OperationService } from "@powerauth/proto/powerauth/operations/v1/operations_pb.js";
+import { AdminLoginThrottledError } from "../domain/access/admin-login-guard.ts";
 import { authenticateAdmin } from "../domain/access/admin-users.ts";
 import { AuthenticationError } from "../domain/errors.ts";
 import { authenticateIntegration } from "../domain/access/integrations.ts";
 import { Argon2QueueFullError } from "../workers/argon2-pool.ts";
 import type { Deps } from "./deps.ts";
 
-const powerAuthServices = new Set([PowerAuthServiceV3.typeName, PowerAuthServiceV2.typeName]);
+/** The address of the connection's peer, set by the server from the socket for every call. */
+export const peerAddressKey = createContextKey<string>("unknown", { description: "peer address" });
+
+/** Metadata in which a trusted gateway names the address of its own client (the REST gateway sets it). */
+export const CLIENT_ADDRESS_HEADER = "x-powerauth-client-address";
+
+const powerAuthServices = new Set([PowerAuthServiceV3.typeName, PowerAuthServiceV2.typeName, OperationService.typeName]);
 /** Managing integrations is also open to admin users, so an operator can create the first integration. */
 const integrationManagement = new Set(
   [
@@ -30,11 +39,12 @@ export function accessControl(deps: Deps): Interceptor {
     const serviceName = request.service.typeName;
     if (serviceName === AdminService.typeName) {
       const credentials = parseBasic(request.header.get("authorization"));
-      await checkAdmin(deps, credentials.username, credentials.password);
+      await checkAdmin(deps, credentials.username, credentials.password, clientAddress(deps, request.header, request.contextValues));
     } else if (deps.config.restrictAccess && powerAuthServices.has(serviceName)) {
       const credentials = parseBasic(request.header.get("authorization"));
       if (integrationManagement.has(`${serviceName}/${request.method.name}`)) {
-        await authenticateIntegrationOrAdmin(deps, credentials.username, credentials.password);
+        const address = clientAddress(deps, request.header, request.contextValues);
+        await authenticateIntegrationOrAdmin(deps, credentials.username, credentials.password, address);
       } else {
         await authenticateIntegration(deps.db, credentials.username, credentials.password);
       }
@@ -43,30 +53,46 @@ export function accessControl(deps: Deps): Interceptor {
   };
 }
 
-async function authenticateIntegrationOrAdmin(deps: Deps, username: string, password: string): Promise<void> {
+async function authenticateIntegrationOrAdmin(deps: Deps, username: string, password: string, address: string): Promise<void> {
   try {
     await authenticateIntegration(deps.db, username, password);
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
-    await checkAdmin(deps, username, password);
+    await checkAdmin(deps, username, password, address);
   }
 }
 
 /**
- * Admin passwords are Argon2id hashes computed in the bounded pool. When it is saturated (a password flood)
- * the call fails at once with UNAVAILABLE rather than UNAUTHENTICATED: the credentials were never checked,
- * so a legitimate admin must not be told they are wrong, and clients and gateways treat UNAVAILABLE as
- * "try again later" (REST ERROR_INTERNAL_API, SOAP Server fault).
+ * Admin passwords are Argon2id hashes computed in the bounded pool, behind the login guard (cache and
+ * throttling). When the pool is saturated the call fails at once with UNAVAILABLE rather than
+ * UNAUTHENTICATED: the credentials were never checked, so a legitimate admin must not be told they are
+ * wrong. A throttled login is RESOURCE_EXHAUSTED with `retry-after` (seconds) in the error metadata, which
+ * the REST gateway answers as 429.
  */
-async function checkAdmin(deps: Deps, username: string, password: string): Promise<void> {
+async function checkAdmin(deps: Deps, username: string, password: string, address: string): Promise<void> {
   try {
-    await authenticateAdmin(deps.db, deps.argon2, username, password);
+    await authenticateAdmin(deps.db, deps.argon2, deps.adminLogin, { username, password, clientAddress: address });
   } catch (error) {
     if (error instanceof Argon2QueueFullError) {
       throw new ConnectError("Too many password checks in progress, try again later", Code.Unavailable);
     }
+    if (error instanceof AdminLoginThrottledError) {
+      throw new ConnectError(error.message, Code.ResourceExhausted, { "retry-after": String(Math.ceil(error.retryAfterMs / 1000)) });
+    }
     throw error;
   }
+}
+
+/**
+ * The client a login is counted against: what a trusted gateway says in {@link CLIENT_ADDRESS_HEADER}
+ * (its own caller), else the connection's peer. Anyone else's header is ignored, so a direct caller cannot
+ * pick a fresh address per attempt.
+ */
+export function clientAddress(deps: Pick<Deps, "config">, header: Headers, context: ContextValues): string {
+  const peer = context.get(peerAddressKey);
+  const claimed = header.get(CLIENT_ADDRESS_HEADER)?.trim();
+  if (claimed && isIP(claimed) !== 0 && deps.config.trustedGatewayAddresses.includes(peer)) return claimed;
+  return peer;
 }
 
 export function parseBasic(header: string | null): { username: string; password: string } {

@@ -1,5 +1,6 @@
 import type { CoreConfig } from "../config.ts";
 import type { Argon2Runner } from "../crypto/argon2.ts";
+import type { AdminLoginGuard } from "../domain/access/admin-login-guard.ts";
 import type { ActivationKeyCache } from "../domain/activations/activation-keys.ts";
 import type { BuildInfo } from "../domain/system/system-status.ts";
 import type { Logger } from "../logger.ts";
@@ -15,4 +16,6 @@ export interface Deps {
   argon2: Argon2Runner;
   /** Derived activation keys, bounded; one per core (and per master DB key). */
   activationKeys: ActivationKeyCache;
+  /** Remembered admin logins and failed-login throttling, one per core process. */
+  adminLogin: AdminLoginGuard;
 }

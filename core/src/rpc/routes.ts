@@ -5,6 +5,7 @@ import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerau
 import { activationHandlers } from "./activations.ts";
 import { adminCallbackHandlers } from "./admin-callbacks.ts";
 import { adminHandlers } from "./admin.ts";
+import { adminUserHandlers } from "./admin-users.ts";
 import { callbackHandlers } from "./callbacks.ts";
 import { eciesHandlers } from "./ecies.ts";
 import { applicationHandlers } from "./applications.ts";
@@ -38,7 +39,7 @@ export function routes(deps: Deps) {
       ...upgradeHandlers(deps),
     });
     router.service(PowerAuthServiceV2, legacyHandlers(deps));
-    router.service(AdminService, { ...adminHandlers(deps), ...adminCallbackHandlers(deps) });
+    router.service(AdminService, { ...adminHandlers(deps), ...adminCallbackHandlers(deps), ...adminUserHandlers(deps) });
     registerHealth(router, deps, services.map((service) => service.typeName));
     registerReflection(router, services);
   };

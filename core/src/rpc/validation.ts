@@ -177,3 +177,27 @@ export function requireAdminRoles(roles: string[], nonEmpty: boolean): string[] 
   }
   return roles;
 }
+
+/** Admin usernames travel in HTTP Basic, where a colon ends the name; control characters would corrupt logs. */
+export function requireAdminUsername(value: string): string {
+  const fieldName = "username";
+  const violation = (hint: string) => new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName, hint }]);
+  if (value === "" || value.length > MAX_ADMIN_FIELD_LENGTH) throw violation(`size must be between 1 and ${MAX_ADMIN_FIELD_LENGTH}`);
+  if (/[:\p{Cc}]/u.test(value) || value.trim() !== value) {
+    throw violation("must not contain a colon or control characters, nor start or end with spaces");
+  }
+  return value;
+}
+
+/** New admin passwords: long enough to resist guessing; bounded so a caller cannot make Argon2 hash megabytes. */
+const MIN_ADMIN_PASSWORD_LENGTH = 12;
+const MAX_ADMIN_PASSWORD_LENGTH = 1024;
+
+export function requireNewAdminPassword(value: string): string {
+  if (value.length < MIN_ADMIN_PASSWORD_LENGTH || value.length > MAX_ADMIN_PASSWORD_LENGTH) {
+    throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [
+      { fieldName: "password", hint: `size must be between ${MIN_ADMIN_PASSWORD_LENGTH} and ${MAX_ADMIN_PASSWORD_LENGTH}` },
+    ]);
+  }
+  return value;
+}

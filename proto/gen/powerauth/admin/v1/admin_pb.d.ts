@@ -1735,6 +1735,204 @@ export declare type GetUniqueActiveUsersResponse = Message<"powerauth.admin.v1.G
 export declare const GetUniqueActiveUsersResponseSchema: GenMessage<GetUniqueActiveUsersResponse>;
 
 /**
+ * @generated from message powerauth.admin.v1.CheckAdminCredentialsRequest
+ */
+export declare type CheckAdminCredentialsRequest = Message<"powerauth.admin.v1.CheckAdminCredentialsRequest"> & {
+};
+
+/**
+ * Describes the message powerauth.admin.v1.CheckAdminCredentialsRequest.
+ * Use `create(CheckAdminCredentialsRequestSchema)` to create a new message.
+ */
+export declare const CheckAdminCredentialsRequestSchema: GenMessage<CheckAdminCredentialsRequest>;
+
+/**
+ * @generated from message powerauth.admin.v1.CheckAdminCredentialsResponse
+ */
+export declare type CheckAdminCredentialsResponse = Message<"powerauth.admin.v1.CheckAdminCredentialsResponse"> & {
+};
+
+/**
+ * Describes the message powerauth.admin.v1.CheckAdminCredentialsResponse.
+ * Use `create(CheckAdminCredentialsResponseSchema)` to create a new message.
+ */
+export declare const CheckAdminCredentialsResponseSchema: GenMessage<CheckAdminCredentialsResponse>;
+
+/**
+ * An admin user as listed: never the password nor its hash.
+ *
+ * @generated from message powerauth.admin.v1.AdminUser
+ */
+export declare type AdminUser = Message<"powerauth.admin.v1.AdminUser"> & {
+  /**
+   * Login name (HTTP Basic user name).
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * Whether the user may log in.
+   *
+   * @generated from field: bool enabled = 2;
+   */
+  enabled: boolean;
+
+  /**
+   * Authority of the user; `ROLE_ADMIN` may call the whole admin API.
+   *
+   * @generated from field: string authority = 3;
+   */
+  authority: string;
+};
+
+/**
+ * Describes the message powerauth.admin.v1.AdminUser.
+ * Use `create(AdminUserSchema)` to create a new message.
+ */
+export declare const AdminUserSchema: GenMessage<AdminUser>;
+
+/**
+ * @generated from message powerauth.admin.v1.CreateAdminUserRequest
+ */
+export declare type CreateAdminUserRequest = Message<"powerauth.admin.v1.CreateAdminUserRequest"> & {
+  /**
+   * Login name: 1-255 characters, no colon, no control characters, no surrounding spaces.
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * Initial password: 12-1024 characters.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+};
+
+/**
+ * Describes the message powerauth.admin.v1.CreateAdminUserRequest.
+ * Use `create(CreateAdminUserRequestSchema)` to create a new message.
+ */
+export declare const CreateAdminUserRequestSchema: GenMessage<CreateAdminUserRequest>;
+
+/**
+ * @generated from message powerauth.admin.v1.CreateAdminUserResponse
+ */
+export declare type CreateAdminUserResponse = Message<"powerauth.admin.v1.CreateAdminUserResponse"> & {
+  /**
+   * The user as stored.
+   *
+   * @generated from field: powerauth.admin.v1.AdminUser user = 1;
+   */
+  user?: AdminUser | undefined;
+};
+
+/**
+ * Describes the message powerauth.admin.v1.CreateAdminUserResponse.
+ * Use `create(CreateAdminUserResponseSchema)` to create a new message.
+ */
+export declare const CreateAdminUserResponseSchema: GenMessage<CreateAdminUserResponse>;
+
+/**
+ * @generated from message powerauth.admin.v1.ListAdminUsersRequest
+ */
+export declare type ListAdminUsersRequest = Message<"powerauth.admin.v1.ListAdminUsersRequest"> & {
+};
+
+/**
+ * Describes the message powerauth.admin.v1.ListAdminUsersRequest.
+ * Use `create(ListAdminUsersRequestSchema)` to create a new message.
+ */
+export declare const ListAdminUsersRequestSchema: GenMessage<ListAdminUsersRequest>;
+
+/**
+ * @generated from message powerauth.admin.v1.ListAdminUsersResponse
+ */
+export declare type ListAdminUsersResponse = Message<"powerauth.admin.v1.ListAdminUsersResponse"> & {
+  /**
+   * Every admin user, by username.
+   *
+   * @generated from field: repeated powerauth.admin.v1.AdminUser users = 1;
+   */
+  users: AdminUser[];
+};
+
+/**
+ * Describes the message powerauth.admin.v1.ListAdminUsersResponse.
+ * Use `create(ListAdminUsersResponseSchema)` to create a new message.
+ */
+export declare const ListAdminUsersResponseSchema: GenMessage<ListAdminUsersResponse>;
+
+/**
+ * @generated from message powerauth.admin.v1.RemoveAdminUserRequest
+ */
+export declare type RemoveAdminUserRequest = Message<"powerauth.admin.v1.RemoveAdminUserRequest"> & {
+  /**
+   * Login name of the user to remove.
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+};
+
+/**
+ * Describes the message powerauth.admin.v1.RemoveAdminUserRequest.
+ * Use `create(RemoveAdminUserRequestSchema)` to create a new message.
+ */
+export declare const RemoveAdminUserRequestSchema: GenMessage<RemoveAdminUserRequest>;
+
+/**
+ * @generated from message powerauth.admin.v1.RemoveAdminUserResponse
+ */
+export declare type RemoveAdminUserResponse = Message<"powerauth.admin.v1.RemoveAdminUserResponse"> & {
+};
+
+/**
+ * Describes the message powerauth.admin.v1.RemoveAdminUserResponse.
+ * Use `create(RemoveAdminUserResponseSchema)` to create a new message.
+ */
+export declare const RemoveAdminUserResponseSchema: GenMessage<RemoveAdminUserResponse>;
+
+/**
+ * @generated from message powerauth.admin.v1.ChangeAdminPasswordRequest
+ */
+export declare type ChangeAdminPasswordRequest = Message<"powerauth.admin.v1.ChangeAdminPasswordRequest"> & {
+  /**
+   * Login name of the user.
+   *
+   * @generated from field: string username = 1;
+   */
+  username: string;
+
+  /**
+   * New password: 12-1024 characters.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+};
+
+/**
+ * Describes the message powerauth.admin.v1.ChangeAdminPasswordRequest.
+ * Use `create(ChangeAdminPasswordRequestSchema)` to create a new message.
+ */
+export declare const ChangeAdminPasswordRequestSchema: GenMessage<ChangeAdminPasswordRequest>;
+
+/**
+ * @generated from message powerauth.admin.v1.ChangeAdminPasswordResponse
+ */
+export declare type ChangeAdminPasswordResponse = Message<"powerauth.admin.v1.ChangeAdminPasswordResponse"> & {
+};
+
+/**
+ * Describes the message powerauth.admin.v1.ChangeAdminPasswordResponse.
+ * Use `create(ChangeAdminPasswordResponseSchema)` to create a new message.
+ */
+export declare const ChangeAdminPasswordResponseSchema: GenMessage<ChangeAdminPasswordResponse>;
+
+/**
  * Which status changes a callback is notified about.
  *
  * @generated from enum powerauth.admin.v1.CallbackType
@@ -2014,6 +2212,58 @@ export declare const AdminService: GenService<{
     methodKind: "unary";
     input: typeof GetUniqueActiveUsersRequestSchema;
     output: typeof GetUniqueActiveUsersResponseSchema;
+  },
+  /**
+   * Answers only whether the call's credentials are those of an admin user (UNAUTHENTICATED otherwise).
+   * The REST gateway calls it before routing or reading a body, so that an unauthenticated request learns
+   * nothing (not even whether a path exists) and cannot make the gateway read its body.
+   *
+   * @generated from rpc powerauth.admin.v1.AdminService.CheckAdminCredentials
+   */
+  checkAdminCredentials: {
+    methodKind: "unary";
+    input: typeof CheckAdminCredentialsRequestSchema;
+    output: typeof CheckAdminCredentialsResponseSchema;
+  },
+  /**
+   * Adds an admin user with an initial password (stored as an Argon2id hash). Not on the REST surface.
+   *
+   * @generated from rpc powerauth.admin.v1.AdminService.CreateAdminUser
+   */
+  createAdminUser: {
+    methodKind: "unary";
+    input: typeof CreateAdminUserRequestSchema;
+    output: typeof CreateAdminUserResponseSchema;
+  },
+  /**
+   * Lists the admin users, never their passwords. Not on the REST surface.
+   *
+   * @generated from rpc powerauth.admin.v1.AdminService.ListAdminUsers
+   */
+  listAdminUsers: {
+    methodKind: "unary";
+    input: typeof ListAdminUsersRequestSchema;
+    output: typeof ListAdminUsersResponseSchema;
+  },
+  /**
+   * Removes an admin user; the last enabled admin cannot be removed. Not on the REST surface.
+   *
+   * @generated from rpc powerauth.admin.v1.AdminService.RemoveAdminUser
+   */
+  removeAdminUser: {
+    methodKind: "unary";
+    input: typeof RemoveAdminUserRequestSchema;
+    output: typeof RemoveAdminUserResponseSchema;
+  },
+  /**
+   * Sets a new password for an admin user; logins remembered with the old one stop working. Not on the REST surface.
+   *
+   * @generated from rpc powerauth.admin.v1.AdminService.ChangeAdminPassword
+   */
+  changeAdminPassword: {
+    methodKind: "unary";
+    input: typeof ChangeAdminPasswordRequestSchema;
+    output: typeof ChangeAdminPasswordResponseSchema;
   },
 }>;
 
