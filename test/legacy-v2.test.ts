@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { CoreUnderTest } from "./support/core-in-process.ts";
 import {
   activateDevice,
+  aroundNow,
   corruptSignature,
   createTestApplication,
   describeEachSurface,
@@ -143,6 +144,39 @@ describeEachSurface((t, app) => {
       expect(last).toMatchObject({ signatureValid: false, activationStatus: ActivationStatus.BLOCKED, blockedReason: "MAX_FAILED_ATTEMPTS" });
       expect((await t.grpc.getActivationStatus({ activationId })).activationStatus).toBe(ActivationStatus.BLOCKED);
       expect((await signAndVerify(t.v3, device)).signatureValid).toBe(false);
+    });
+  });
+
+  describe("the v3 methods for a version 2 activation", () => {
+    it("audits 2.x signatures with the numeric counter and version 2, and blocks, unblocks and removes with history", async () => {
+      const { device, activationId, userId } = await activateDeviceV2(t, app);
+      expect((await signAndVerify(t.v3, device)).signatureValid).toBe(true);
+      expect((await t.v3.verifySignature(verifySignatureRequest(corruptSignature(signed(device))))).signatureValid).toBe(false);
+      const audit = await t.v3.signatureAudit({ userId, applicationId: app.applicationId, ...aroundNow() });
+      // Newest first: the wrong PIN left the counter at 1, the valid signature moved it from 0 to 1.
+      expect(audit.items.map((item) => [item.valid, item.activationCounter, item.version, item.activationCtrData ?? null])).toEqual([
+        [false, 1n, 2n, null],
+        [true, 1n, 2n, null],
+      ]);
+
+      await t.v3.blockActivation({ activationId, reason: "LOST" });
+      const blocked = await t.v2.vaultUnlock({ ...device.createVaultUnlockRequestV2(), signatureType: SignatureTypeV2.POSSESSION_KNOWLEDGE });
+      expect(blocked).toMatchObject({ signatureValid: false, activationStatus: ActivationStatusV2.REMOVED, userId: "UNKNOWN" });
+      await t.v3.unblockActivation({ activationId });
+      expect((await signAndVerify(t.v3, device)).signatureValid).toBe(true);
+      await t.v3.removeActivation({ activationId });
+      expect((await statusOf(t, device)).blob.activationStatus).toBe(5);
+      const history = await t.v3.activationHistory({ activationId, ...aroundNow() });
+      expect(history.items.map((item) => item.activationStatus).reverse()).toEqual([
+        ActivationStatus.CREATED,
+        ActivationStatus.OTP_USED,
+        ActivationStatus.ACTIVE,
+        ActivationStatus.BLOCKED,
+        ActivationStatus.ACTIVE,
+        ActivationStatus.REMOVED,
+      ]);
+      const listed = await t.v3.getActivationListForUser({ userId });
+      expect(listed.activations).toEqual([expect.objectContaining({ activationId, activationStatus: ActivationStatus.REMOVED })]);
     });
   });
 
