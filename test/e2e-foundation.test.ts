@@ -100,7 +100,7 @@ describe("core over gRPC, gRPC-Web and Connect on one port", () => {
 
   it("answers UNIMPLEMENTED for a method whose implementation has not landed, never a fake success", async () => {
     const error = await grpcJs
-      .unary(PowerAuthService, PowerAuthService.method.createCallbackUrl, { applicationId: 1n, name: "x", callbackUrl: "http://x" })
+      .unary(PowerAuthService, PowerAuthService.method.getRecoveryConfig, { applicationId: 1n })
       .catch((caught: GrpcJsError) => caught);
     expect(error).toMatchObject({ code: GrpcStatus.UNIMPLEMENTED });
   });
@@ -307,8 +307,7 @@ describe("Cloud Admin API through REST", () => {
   });
 
   it("answers an endpoint whose implementation has not landed with 501, never a fake success", async () => {
-    await rest("POST", "/admin/applications", { id: "callbacks-app", roles: [] });
-    const response = await rest("GET", "/v2/admin/applications/callbacks-app/callbacks");
+    const response = await rest("POST", "/internal/callback/operation", { operationId: "6a1cc1a4-2c1e-4b6e-9d7e-3f0a3c1f5b11" });
     expect(response.status).toBe(501);
     expect(response.body).toMatchObject({ status: "ERROR" });
   });

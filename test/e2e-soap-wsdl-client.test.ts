@@ -68,6 +68,9 @@ const IMPLEMENTED_V3 = [
   "CreateIntegration",
   "GetIntegrationList",
   "RemoveIntegration",
+  "CreateCallbackUrl",
+  "GetCallbackUrlList",
+  "RemoveCallbackUrl",
   "CreateToken",
   "ValidateToken",
   "RemoveToken",
@@ -103,9 +106,6 @@ type PendingRequest = (ctx: PendingContext) => SoapFields;
  * When one lands, move its name to IMPLEMENTED_V3 and turn its row into a test with real assertions.
  */
 const NOT_IMPLEMENTED_V3: Record<string, PendingRequest> = {
-  CreateCallbackUrl: ({ app }) => ({ applicationId: app.applicationId, name: "bank-callback", callbackUrl: "https://bank.example/powerauth/callback" }),
-  GetCallbackUrlList: ({ app }) => ({ applicationId: app.applicationId }),
-  RemoveCallbackUrl: () => ({ id: randomUUID() }),
   CreateRecoveryCode: ({ app, userId }) => ({ applicationId: app.applicationId, userId, pukCount: 2 }),
   ConfirmRecoveryCode: ({ device }) => {
     const { signedRequest: _signed, ...fields } = device.createConfirmRecoveryCodeRequest("AAAAA-AAAAA-AAAAA-AAAAA");
@@ -603,6 +603,39 @@ describe("a 2.x device on the v2 port, upgraded to 3.0", () => {
   });
 });
 
+describe("callback URLs", () => {
+  it("registers, lists and removes a callback URL (CreateCallbackUrl, GetCallbackUrlList, RemoveCallbackUrl)", async () => {
+    const app = await createApplication();
+    const created = await v3.call<{ id: string; applicationId: number; name: string; callbackUrl: string }>("CreateCallbackUrl", {
+      applicationId: app.applicationId,
+      name: "bank-callback",
+      callbackUrl: "https://bank.example/powerauth/callback",
+    });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      applicationId: app.applicationId,
+      name: "bank-callback",
+      callbackUrl: "https://bank.example/powerauth/callback",
+    });
+    const list = await v3.call<{ callbackUrlList: unknown }>("GetCallbackUrlList", { applicationId: app.applicationId });
+    // node-soap reads a single repeated element as an object, several as an array.
+    expect([list.callbackUrlList].flat()).toEqual([created]);
+    expect(await v3.call("RemoveCallbackUrl", { id: created.id })).toEqual({ id: created.id, removed: true });
+    expect(await v3.call("RemoveCallbackUrl", { id: created.id })).toEqual({ id: created.id, removed: false });
+    expect(await v3.call("GetCallbackUrlList", { applicationId: app.applicationId })).toEqual({});
+  });
+
+  it("refuses an invalid URL with ERR0014 and an unknown application with ERR0015", async () => {
+    const app = await createApplication();
+    expect(await faultOf(v3.call("CreateCallbackUrl", { applicationId: app.applicationId, name: "x", callbackUrl: "not a url" }))).toEqual(
+      serviceFault("ERR0014", "Invalid URL format."),
+    );
+    expect(await faultOf(v3.call("CreateCallbackUrl", { applicationId: 987654321, name: "x", callbackUrl: "https://bank.example/" }))).toEqual(
+      serviceFault("ERR0015", "Application or application version does not exist."),
+    );
+  });
+});
+
 describe("what node-soap does not do for the caller", () => {
   it("sends elements in the caller's key order, which the gateway refuses with a Client fault naming the element", async () => {
     const args = { timestampTo: isoFromNow(1), timestampFrom: isoFromNow(-1), applicationId: 1, userId: "someone" };
@@ -622,7 +655,8 @@ describe("what node-soap does not do for the caller", () => {
   });
 });
 
-describe("methods that are not implemented yet answer a Server fault through the generated client", () => {
+// Skipped once every method has landed (an empty describe block fails).
+describe.skipIf(Object.keys(NOT_IMPLEMENTED_V3).length === 0)("methods that are not implemented yet answer a Server fault through the generated client", () => {
   const ctx = {} as PendingContext;
 
   beforeAll(async () => {

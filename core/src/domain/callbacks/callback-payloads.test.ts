@@ -76,6 +76,11 @@ describe("callbackPayload for an activation", () => {
     expect(Object.keys(payload)).toEqual(["type", "activationId", ...all.filter((a) => a !== "activationId")]);
   });
 
+  it("names the state between key exchange and commit PENDING_COMMIT, as the Cloud API does (0.22: OTP_USED)", () => {
+    const pending = activationCallbackSubject({ ...ACTIVATION, activationStatus: ActivationStatus.OTP_USED }, "bank-app");
+    expect(callbackPayload(pending, { attributes: ["activationStatus"], payloadFormat: "CLOUD" })).toEqual({ ...base, activationStatus: "PENDING_COMMIT" });
+  });
+
   it("leaves out attributes without a value", () => {
     const bare = activationCallbackSubject({ ...ACTIVATION, activationName: null, deviceInfo: null, platform: null, blockedReason: null }, "bank-app");
     expect(callbackPayload(bare, { attributes: ["activationName", "deviceInfo", "platform", "blockedReason", "userId"], payloadFormat: "CLOUD" })).toEqual({

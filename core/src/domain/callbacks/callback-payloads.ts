@@ -40,11 +40,20 @@ export function activationCallbackSubject(activation: ActivationRecord, applicat
       platform: activation.platform,
       protocol: "powerauth",
       activationFlags: activation.flags,
-      activationStatus: activationStatusName(activation.activationStatus),
+      activationStatus: cloudActivationStatusName(activation.activationStatus),
       blockedReason: activation.blockedReason,
       applicationId: applicationName,
     },
   };
+}
+
+/**
+ * Status names as the Cloud API and the 1.x server spell them: the state the 0.22 XSD calls OTP_USED (keys
+ * exchanged, waiting for the commit) is PENDING_COMMIT there.
+ */
+function cloudActivationStatusName(code: number): string {
+  const name = activationStatusName(code);
+  return name === "OTP_USED" ? "PENDING_COMMIT" : name;
 }
 
 /**
