@@ -6,7 +6,7 @@ import { Application, MasterKeypair } from "./application.entity.ts";
  * reference's integer code (1 CREATED … 5 REMOVED), which is also the status byte of the status blob.
  *
  * The activation aggregate (this entity and `ActivationHistory`) is read and written by the hand-written SQL of
- * `activation.sql.ts`, not through the ORM: these entities describe the schema migration 0002 creates (columns,
+ * `activation.sql.ts`, not through the ORM: these entities describe the schema migrations 0002 and 0007 create (columns,
  * defaults, indexes and foreign keys, with their names) so that the schema diff stays empty (schema.test.ts).
  */
 export const ActivationSchema = defineEntity({
@@ -24,6 +24,8 @@ export const ActivationSchema = defineEntity({
     { name: "pa_activation_user_id", properties: ["userId"] },
     { name: "pa_activation_expiration", properties: ["activationStatus", "timestampActivationExpire"] },
     { name: "pa_activation_keypair", properties: ["masterKeypairId"] },
+    // Telemetry's distinct users of an application active in a window (migration 0007).
+    { name: "pa_activation_last_used", properties: ["applicationId", "timestampLastUsed", "userId"] },
   ],
   // Bigint defaults are raw: `.default(0)` on a bigint column is rendered quoted (`'0'`), which PostgreSQL reports
   // back as `0` and the diff would call a change.

@@ -13,6 +13,7 @@ import { migrationsList } from "./migrations/index.ts";
 import { prepareStatementsOnConnect } from "./prepared-statements.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
+import { PushCredential } from "./push-credential.entity.ts";
 import { Token } from "./token.entity.ts";
 import type { Tx } from "./tx.ts";
 
@@ -57,6 +58,7 @@ export const entities = [
   Token,
   ApplicationCallback,
   ApplicationCallbackEvent,
+  PushCredential,
 ];
 
 /** The one composition root of persistence: opens the database and runs pending migrations. */

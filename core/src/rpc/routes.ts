@@ -4,6 +4,7 @@ import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerau
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { activationHandlers } from "./activations.ts";
 import { adminCallbackHandlers } from "./admin-callbacks.ts";
+import { adminPushHandlers } from "./admin-push.ts";
 import { adminHandlers } from "./admin.ts";
 import { adminUserHandlers } from "./admin-users.ts";
 import { callbackHandlers } from "./callbacks.ts";
@@ -39,7 +40,7 @@ export function routes(deps: Deps) {
       ...upgradeHandlers(deps),
     });
     router.service(PowerAuthServiceV2, legacyHandlers(deps));
-    router.service(AdminService, { ...adminHandlers(deps), ...adminCallbackHandlers(deps), ...adminUserHandlers(deps) });
+    router.service(AdminService, { ...adminHandlers(deps), ...adminCallbackHandlers(deps), ...adminPushHandlers(deps), ...adminUserHandlers(deps) });
     registerHealth(router, deps, services.map((service) => service.typeName));
     registerReflection(router, services);
   };

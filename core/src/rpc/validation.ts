@@ -178,6 +178,28 @@ export function requireAdminRoles(roles: string[], nonEmpty: boolean): string[] 
   return roles;
 }
 
+/** Uploaded key files (Base64 of a `.p8` or a service account JSON) are a few kilobytes at most. */
+const MAX_PUSH_KEY_LENGTH = 16 * 1024;
+
+/**
+ * A required string of the push credential endpoints: absent or blank gets the seed's message for those
+ * endpoints ("Required String parameter 'topic' is not present"), over-long the usual violation.
+ */
+export function requirePushParameter(value: string | undefined, fieldName: string, maxLength = MAX_ADMIN_FIELD_LENGTH): string {
+  if (value === undefined || value.trim() === "") {
+    throw new AdminError("ERROR_REQUEST", `Required String parameter '${fieldName}' is not present`);
+  }
+  if (value.length > maxLength) {
+    throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName, hint: `size must be between 1 and ${maxLength}` }]);
+  }
+  return value;
+}
+
+/** The Base64 key file of an APNs or FCM upload. */
+export function requirePushKeyFile(value: string): string {
+  return requirePushParameter(value, "privateKeyBase64", MAX_PUSH_KEY_LENGTH);
+}
+
 /** Admin usernames travel in HTTP Basic, where a colon ends the name; control characters would corrupt logs. */
 export function requireAdminUsername(value: string): string {
   const fieldName = "username";
