@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SimulatedDevice, SimulatedIntermediateServer } from "./simulator/index.ts";
+import { SimulatedDevice, SimulatedIntermediateServer, SimulatedPrintingCenter } from "./simulator/index.ts";
 import type { EncryptedResponse, SignedRequest } from "./simulator/index.ts";
 import { corruptSignature, FRESH_ACTIVE_STATUS } from "./support/powerauth-flows.ts";
 import { startStack } from "./support/stack.ts";
@@ -75,6 +75,13 @@ const IMPLEMENTED_V3 = [
   "ValidateToken",
   "RemoveToken",
   "GetEciesDecryptor",
+  "GetRecoveryConfig",
+  "UpdateRecoveryConfig",
+  "LookupRecoveryCodes",
+  "ConfirmRecoveryCode",
+  "RecoveryCodeActivation",
+  "CreateRecoveryCode",
+  "RevokeRecoveryCodes",
   "StartUpgrade",
   "CommitUpgrade",
 ];
@@ -88,7 +95,6 @@ const IMPLEMENTED_V2 = [
   "GetPersonalizedEncryptionKey",
   "CreateToken",
 ];
-
 
 /** What the not-yet-implemented rows may build their (schema-valid) requests from. */
 interface PendingContext {
@@ -106,23 +112,6 @@ type PendingRequest = (ctx: PendingContext) => SoapFields;
  * When one lands, move its name to IMPLEMENTED_V3 and turn its row into a test with real assertions.
  */
 const NOT_IMPLEMENTED_V3: Record<string, PendingRequest> = {
-  CreateRecoveryCode: ({ app, userId }) => ({ applicationId: app.applicationId, userId, pukCount: 2 }),
-  ConfirmRecoveryCode: ({ device }) => {
-    const { signedRequest: _signed, ...fields } = device.createConfirmRecoveryCodeRequest("AAAAA-AAAAA-AAAAA-AAAAA");
-    return fields;
-  },
-  LookupRecoveryCodes: ({ app, userId }) => ({ userId, applicationId: app.applicationId, recoveryCodeStatus: "ACTIVE", recoveryPukStatus: "VALID" }),
-  // A repeated element: node-soap writes one element per array item.
-  RevokeRecoveryCodes: () => ({ recoveryCodeIds: [1, 2] }),
-  RecoveryCodeActivation: ({ app }) => ({
-    recoveryCode: "AAAAA-AAAAA-AAAAA-AAAAA",
-    puk: "0123456789",
-    applicationKey: app.applicationKey,
-    maxFailureCount: 5,
-    ...newDevice(app).createActivationRequest(),
-  }),
-  GetRecoveryConfig: ({ app }) => ({ applicationId: app.applicationId }),
-  UpdateRecoveryConfig: ({ app }) => ({ applicationId: app.applicationId, activationRecoveryEnabled: true, recoveryPostcardEnabled: false }),
 };
 
 /** What both v2 key exchanges answer. */
@@ -600,6 +589,78 @@ describe("a 2.x device on the v2 port, upgraded to 3.0", () => {
     expect(await faultOf(v3.call("StartUpgrade", { ...modern.createStartUpgradeRequest() }))).toEqual(
       serviceFault("ERR0008", "Incorrect activation state."),
     );
+  });
+});
+
+describe("activation recovery: a lost phone replaced with the recovery code, and a postcard", () => {
+  const userId = `wsdl-recovery-${randomUUID()}`;
+  const center = new SimulatedPrintingCenter();
+  let app: Application;
+
+  beforeAll(async () => {
+    app = await createApplication();
+  });
+
+  it("configures recovery with postcards (UpdateRecoveryConfig, GetRecoveryConfig)", async () => {
+    const update = { applicationId: app.applicationId, activationRecoveryEnabled: true, recoveryPostcardEnabled: true, remotePostcardPublicKey: center.publicKey };
+    expect(await v3.call("UpdateRecoveryConfig", update)).toEqual({ updated: true });
+    const config = await v3.call<{ postcardPublicKey: string }>("GetRecoveryConfig", { applicationId: app.applicationId });
+    expect(config).toMatchObject({
+      applicationId: app.applicationId,
+      activationRecoveryEnabled: true,
+      recoveryPostcardEnabled: true,
+      allowMultipleRecoveryCodes: false,
+      remotePostcardPublicKey: center.publicKey,
+    });
+    expect(Buffer.from(config.postcardPublicKey, "base64")).toHaveLength(65);
+  });
+
+  it("hands a code out with the activation, confirms it, counts a wrong PUK and recovers with the right one (LookupRecoveryCodes, ConfirmRecoveryCode, RecoveryCodeActivation)", async () => {
+    const { device, activationId } = await activateDevice(app, userId);
+    const { recoveryCode, puk } = device.activationRecovery as { recoveryCode: string; puk: string };
+    const lookup = await v3.call<{ recoveryCodes: { recoveryCodeMasked: string }[] }>("LookupRecoveryCodes", { activationId });
+    expect(lookup.recoveryCodes).toMatchObject([{ userId, applicationId: app.applicationId, activationId, status: "ACTIVE", puks: [{ pukIndex: 1, status: "VALID" }] }]);
+    expect(lookup.recoveryCodes[0].recoveryCodeMasked).toBe(`XXXXX-XXXXX-XXXXX-${recoveryCode.slice(-5)}`);
+    const { signedRequest: _signed, ...confirm } = device.createConfirmRecoveryCodeRequest(recoveryCode);
+    const confirmed = await v3.call<EncryptedResponse>("ConfirmRecoveryCode", confirm);
+    expect(confirmed).toMatchObject({ activationId, userId });
+    expect(device.processConfirmRecoveryCodeResponse(confirmed)).toEqual({ alreadyConfirmed: true });
+
+    const wrongPuk = puk.replace(/.$/, (digit) => String((Number(digit) + 1) % 10));
+    const attempt = (typed: string) => {
+      const phone = newDevice(app);
+      return { phone, call: v3.call<EncryptedResponse & { activationId: string; userId: string }>("RecoveryCodeActivation", { recoveryCode, puk: typed, applicationKey: app.applicationKey, ...phone.createActivationRequest() }) };
+    };
+    expect(await faultOf(attempt(wrongPuk).call)).toEqual({ ...serviceFault("ERR0028", "Invalid recovery code."), currentRecoveryPukIndex: "1" });
+    const { phone, call } = attempt(puk);
+    const recovered = await call;
+    expect(recovered.userId).toBe(userId);
+    const result = phone.processActivationResponse(recovered);
+    expect(result.activationRecovery?.recoveryCode).toMatch(/^[A-Z2-7]{5}(-[A-Z2-7]{5}){3}$/);
+    await v3.call("CommitActivation", { activationId: result.activationId });
+    const signed = phone.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION_KNOWLEDGE");
+    expect(await v3.call("VerifySignature", verifySignatureArgs(signed))).toMatchObject({ signatureValid: true, userId });
+    expect(await v3.call("GetActivationStatus", { activationId })).toMatchObject({ activationStatus: "REMOVED" });
+  });
+
+  it("creates a postcard the printing centre can print, then revokes it (CreateRecoveryCode, RevokeRecoveryCodes)", async () => {
+    const created = await v3.call<{ nonce: string; recoveryCodeId: number; recoveryCodeMasked: string; puks: { pukDerivationIndex: number | string }[] }>(
+      "CreateRecoveryCode",
+      { applicationId: app.applicationId, userId, pukCount: 2 },
+    );
+    expect(created).toMatchObject({ userId, status: "CREATED", puks: [{ pukIndex: 1, status: "VALID" }, { pukIndex: 2, status: "VALID" }] });
+    // xs:long comes back through parseInt: exact only up to 2^53, so the indexes are read from the raw response.
+    const raw = v3.soap.lastResponse as string;
+    const indexes = [...raw.matchAll(/pukDerivationIndex>(-?\d+)</g)].map((match) => BigInt(match[1]));
+    expect(indexes).toHaveLength(2);
+    const serverKey = (await v3.call<{ postcardPublicKey: string }>("GetRecoveryConfig", { applicationId: app.applicationId })).postcardPublicKey;
+    const card = center.printPostcard(serverKey, created.nonce, indexes);
+    expect(created.recoveryCodeMasked).toBe(`XXXXX-XXXXX-XXXXX-${card.recoveryCode.slice(-5)}`);
+    expect(await v3.call("RevokeRecoveryCodes", { recoveryCodeIds: [created.recoveryCodeId] })).toEqual({ revoked: true });
+    // The lost phone's code was revoked by the recovery; the postcard now too, with both PUKs invalid.
+    const revoked = await v3.call<{ recoveryCodes: { recoveryCodeId: number }[] }>("LookupRecoveryCodes", { userId, recoveryCodeStatus: "REVOKED" });
+    expect(revoked.recoveryCodes).toHaveLength(2);
+    expect(revoked.recoveryCodes.find((code) => code.recoveryCodeId === created.recoveryCodeId)).toMatchObject({ puks: [{ status: "INVALID" }, { status: "INVALID" }] });
   });
 });
 

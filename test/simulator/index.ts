@@ -4,3 +4,5 @@ export type { ActivationResult, DeviceConfig, DeviceStatus, EncryptedResponse, S
 export { SimulatedIntermediateServer } from "./intermediate.ts";
 export type { ActivationLayer1, EciesDecryptorFields, PowerAuthHeader } from "./intermediate.ts";
 export type { EciesFields } from "./ecies.ts";
+export { SimulatedPrintingCenter } from "./printing-center.ts";
+export type { Postcard } from "./printing-center.ts";

@@ -2,6 +2,7 @@ import { SimulatedDevice } from "../simulator/index.ts";
 import type { ApplicationDetail } from "../../core/src/domain/applications/applications.ts";
 import { commitActivation } from "../../core/src/domain/activations/activation-lifecycle.ts";
 import { createActivation } from "../../core/src/domain/activations/key-exchange.ts";
+import { inlineArgon2 } from "../../core/src/crypto/argon2.ts";
 import type { ServiceSettings } from "../../core/src/domain/service-settings.ts";
 import type { Db } from "../../core/src/persistence/db.ts";
 
@@ -19,7 +20,7 @@ export async function activateThroughDomain(
   const device = new SimulatedDevice({ applicationKey: version.applicationKey, applicationSecret: version.applicationSecret, masterPublicKey: application.masterPublicKey });
   const fields = device.createActivationRequest();
   const b64 = (value: string) => Buffer.from(value, "base64");
-  const created = await createActivation(db, settings, {
+  const created = await createActivation(db, settings, inlineArgon2, {
     userId: options.userId ?? "u",
     maxFailureCount: options.maxFailureCount,
     applicationKey: version.applicationKey,

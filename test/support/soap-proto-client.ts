@@ -131,10 +131,12 @@ function faultToConnectError(fault: XmlNode): ConnectError {
     const code = local === "Client" ? Code.InvalidArgument : Code.Internal;
     return new ConnectError(`${faultcode}: ${faultstring}`, code, new Headers({ [SOAP_FAULTCODE]: local }));
   }
+  const pukIndex = typeof detail === "object" ? textOf(detail, "currentRecoveryPukIndex") : "";
   const errorDetail = create(ErrorDetailSchema, {
     code: errorCode,
     message: faultstring,
     localizedMessage: typeof detail === "object" ? textOf(detail, "localizedMessage") : "",
+    currentRecoveryPukIndex: pukIndex === "" ? undefined : BigInt(pukIndex),
   });
   return new ConnectError(faultstring, Code.Unknown, undefined, [{ desc: ErrorDetailSchema, value: errorDetail }]);
 }

@@ -14,6 +14,8 @@ export interface WsdlFault {
   faultstring: string;
   errorCode?: string;
   localizedMessage?: string;
+  /** ERR0028 only: the PUK index to use next, as node-soap reads it (text, the detail is not typed by the WSDL). */
+  currentRecoveryPukIndex?: string;
 }
 
 export interface WsdlClient {
@@ -92,13 +94,14 @@ export async function faultOf(call: Promise<unknown>): Promise<WsdlFault> {
     faultstring,
     ...(fault.detail?.errorCode === undefined ? {} : { errorCode: fault.detail.errorCode }),
     ...(fault.detail?.localizedMessage === undefined ? {} : { localizedMessage: fault.detail.localizedMessage }),
+    ...(fault.detail?.currentRecoveryPukIndex === undefined ? {} : { currentRecoveryPukIndex: String(fault.detail.currentRecoveryPukIndex) }),
   };
 }
 
 interface RawFault {
   faultcode: string;
   faultstring: string | { $value: string };
-  detail?: { errorCode?: string; localizedMessage?: string };
+  detail?: { errorCode?: string; localizedMessage?: string; currentRecoveryPukIndex?: string | number };
 }
 
 /** Each operation's input description from the WSDL's only service and port. */

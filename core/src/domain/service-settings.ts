@@ -9,6 +9,8 @@ export interface ServiceSettings {
   masterDbEncryptionKey?: Buffer;
   activationValidityMs: number;
   signatureMaxFailedAttempts: number;
+  /** Wrong PUKs a recovery code tolerates before it is BLOCKED. */
+  recoveryMaxFailedAttempts: number;
   signatureValidationLookahead: number;
   tokenTimestampValidityMs: number;
   secureVaultBiometricAuthentication: boolean;

@@ -14,6 +14,7 @@ import { prepareStatementsOnConnect } from "./prepared-statements.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
 import { PushCredential } from "./push-credential.entity.ts";
+import { RecoveryCode, RecoveryConfig, RecoveryPuk } from "./recovery.entity.ts";
 import { Token } from "./token.entity.ts";
 import type { Tx } from "./tx.ts";
 
@@ -56,6 +57,9 @@ export const entities = [
   ActivationHistory,
   SignatureAudit,
   Token,
+  RecoveryCode,
+  RecoveryPuk,
+  RecoveryConfig,
   ApplicationCallback,
   ApplicationCallbackEvent,
   PushCredential,

@@ -144,8 +144,8 @@ export function toProtoActivationStatusReport(report: ActivationStatusReport) {
   });
 }
 
-export function fromProtoRemoveActivation(request: RemoveActivationRequest): ActivationChangeInput {
-  return fromProtoActivationChange(request);
+export function fromProtoRemoveActivation(request: RemoveActivationRequest): ActivationChangeInput & { revokeRecoveryCodes: boolean } {
+  return { ...fromProtoActivationChange(request), revokeRecoveryCodes: request.revokeRecoveryCodes ?? false };
 }
 
 export function toProtoRemoveActivation(result: { activationId: string }) {

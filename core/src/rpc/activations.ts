@@ -31,16 +31,16 @@ import type { Deps } from "./deps.ts";
 
 /** The activation lifecycle of the v3 service: init, key exchange, commit, status, lists, block/unblock/remove, history. */
 export function activationHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthService>> {
-  const { db, config, activationKeys } = deps;
+  const { db, config, activationKeys, argon2 } = deps;
   return {
     async initActivation(request) {
       return toProtoInitActivation(await initActivation(db, config, fromProtoInitActivation(request)));
     },
     async prepareActivation(request) {
-      return toProtoPrepareActivation(await prepareActivation(db, config, fromProtoPrepareActivation(request)));
+      return toProtoPrepareActivation(await prepareActivation(db, config, argon2, fromProtoPrepareActivation(request)));
     },
     async createActivation(request) {
-      return toProtoCreateActivation(await createActivation(db, config, fromProtoCreateActivation(request)));
+      return toProtoCreateActivation(await createActivation(db, config, argon2, fromProtoCreateActivation(request)));
     },
     async commitActivation(request) {
       return toProtoCommitActivation(await commitActivation(db, fromProtoCommitActivation(request)));

@@ -14,6 +14,7 @@ import type { Deps } from "./deps.ts";
 import { registerHealth } from "./health.ts";
 import { integrationHandlers } from "./integrations.ts";
 import { legacyHandlers } from "./legacy.ts";
+import { recoveryHandlers } from "./recovery.ts";
 import { registerReflection } from "./reflection.ts";
 import { signatureHandlers } from "./signatures.ts";
 import { systemHandlers } from "./system.ts";
@@ -37,6 +38,7 @@ export function routes(deps: Deps) {
       ...tokenHandlers(deps),
       ...vaultHandlers(deps),
       ...eciesHandlers(deps),
+      ...recoveryHandlers(deps),
       ...upgradeHandlers(deps),
     });
     router.service(PowerAuthServiceV2, legacyHandlers(deps));

@@ -223,3 +223,22 @@ export function requireNewAdminPassword(value: string): string {
   }
   return value;
 }
+
+/** A PUK as printed and typed: exactly ten digits. */
+export function requirePuk(value: string | undefined): string {
+  if (value === undefined || !/^[0-9]{10}$/.test(value)) throw invalidRequest("puk must be 10 digits");
+  return value;
+}
+
+/** A recovery code, in the activation-code format (the domain answers an unknown one as the reference does). */
+export function requireRecoveryCode(value: string | undefined): string {
+  return requireText(value, "recoveryCode", 23);
+}
+
+/** An optional enum filter: absent stays absent; the explicit UNSPECIFIED value names no status and is refused. */
+export function optionalEnumName<T extends string>(value: number | undefined, names: Record<number, string>, field: string): T | undefined {
+  if (value === undefined) return undefined;
+  const name = names[value];
+  if (value === 0 || name === undefined) throw invalidRequest(`${field} is not a known value`);
+  return name as T;
+}

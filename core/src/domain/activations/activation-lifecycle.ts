@@ -1,6 +1,7 @@
 import type { Db } from "../../persistence/db.ts";
 import { lockActivation } from "../../persistence/activation.repository.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
+import { activateRecoveryCodesOfActivation, revokeRecoveryCodesOfActivation } from "../recovery/recovery-codes.ts";
 import { ErrorAfterCommit, transactionKeepingState } from "../transactions.ts";
 import { ActivationStatus, activationStatusName } from "./activation-status.ts";
 import type { ActivationStatusName } from "./activation-status.ts";
@@ -17,7 +18,8 @@ export interface ActivationStateResult {
 /**
  * Completes an activation (CommitActivation): OTP_USED → ACTIVE once the intermediate has confirmed the
  * fingerprint or otherwise trusts the key exchange. An activation that expired in the meantime is REMOVED
- * (and stays so) with ERR0007; any other state is ERR0008.
+ * (and stays so) with ERR0007; any other state is ERR0008. The recovery code issued with the key exchange
+ * becomes ACTIVE with it.
  */
 export async function commitActivation(db: Db, input: { activationId: string; externalUserId?: string }): Promise<{ activationId: string }> {
   return transactionKeepingState(db, async (tx) => {
@@ -30,19 +32,26 @@ export async function commitActivation(db: Db, input: { activationId: string; ex
     }
     if (activation.activationStatus !== ActivationStatus.OTP_USED) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
     await changeActivationStatus(tx, activation, ActivationStatus.ACTIVE, { externalUserId: input.externalUserId, now });
+    await activateRecoveryCodesOfActivation(tx, activation.activationId, now);
     return { activationId: activation.activationId };
   });
 }
 
 /**
  * Removes an activation in any state (RemoveActivation); REMOVED is terminal. Removing an already removed
- * activation still records the request and notifies, as the reference does.
+ * activation still records the request and notifies, as the reference does. With `revokeRecoveryCodes` its
+ * recovery codes are revoked too, so a lost phone's code cannot reactivate it.
  */
-export async function removeActivation(db: Db, input: { activationId: string; externalUserId?: string }): Promise<{ activationId: string }> {
+export async function removeActivation(
+  db: Db,
+  input: { activationId: string; externalUserId?: string; revokeRecoveryCodes?: boolean },
+): Promise<{ activationId: string }> {
   return db.transaction(async (tx) => {
     const activation = await lockActivation(tx, input.activationId);
     if (!activation) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);
-    await changeActivationStatus(tx, activation, ActivationStatus.REMOVED, { externalUserId: input.externalUserId });
+    const now = new Date();
+    await changeActivationStatus(tx, activation, ActivationStatus.REMOVED, { externalUserId: input.externalUserId, now });
+    if (input.revokeRecoveryCodes) await revokeRecoveryCodesOfActivation(tx, activation.activationId, now);
     return { activationId: activation.activationId };
   });
 }

@@ -1,3 +1,4 @@
+import type { Argon2Runner } from "../../crypto/argon2.ts";
 import { decodeBase64, encodeBase64 } from "../../crypto/bytes.ts";
 import { validateActivationCode } from "../../crypto/activation-code.ts";
 import { encodePublicKey, parsePublicKey } from "../../crypto/ec-keys.ts";
@@ -11,6 +12,7 @@ import type { ActivationRecord } from "../../persistence/activation.repository.t
 import { findCreatedActivationByCode, lockActivation } from "../../persistence/activation.repository.ts";
 import { openApplicationScopeRequest, parseJsonObject, sealJsonResponse } from "../e2ee/ecies-requests.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
+import { issueRecoveryCodeForActivation } from "../recovery/recovery-codes.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { ErrorAfterCommit, transactionKeepingState } from "../transactions.ts";
 import { ActivationStatus } from "./activation-status.ts";
@@ -31,7 +33,8 @@ export interface KeyExchangeResult {
   mac: Buffer;
 }
 
-interface Layer2Request {
+/** The decrypted layer-2 activation request. */
+export interface Layer2Request {
   devicePublicKey: unknown;
   activationName: string | null;
   extras: string | null;
@@ -48,6 +51,7 @@ interface Layer2Request {
 export async function prepareActivation(
   db: Db,
   settings: ServiceSettings,
+  argon2: Argon2Runner,
   input: { activationCode: string; applicationKey: string; request: EciesRequest },
 ): Promise<KeyExchangeResult> {
   return transactionKeepingState(db, async (tx) => {
@@ -67,7 +71,7 @@ export async function prepareActivation(
     ) {
       return new ErrorAfterCommit(new ServiceError(ServiceErrors.ACTIVATION_EXPIRED));
     }
-    return completeKeyExchange(tx, activation, layer2, context, now);
+    return completeKeyExchange(tx, { settings, argon2 }, activation, layer2, context, now);
   });
 }
 
@@ -79,6 +83,7 @@ export async function prepareActivation(
 export async function createActivation(
   db: Db,
   settings: ServiceSettings,
+  argon2: Argon2Runner,
   input: Omit<InitActivationInput, "applicationId"> & { applicationKey: string; request: EciesRequest },
 ): Promise<KeyExchangeResult> {
   return transactionKeepingState(db, async (tx) => {
@@ -98,11 +103,12 @@ export async function createActivation(
       {},
       now,
     );
-    return completeKeyExchange(tx, activation, layer2, context, now);
+    return completeKeyExchange(tx, { settings, argon2 }, activation, layer2, context, now);
   });
 }
 
-async function openLayer2(
+/** Decrypts the device's layer-2 request (application scope, `/pa/activation`) with the application's master key. */
+export async function openLayer2(
   tx: Tx,
   applicationId: number,
   applicationSecret: string,
@@ -131,8 +137,13 @@ function optionalString(value: unknown): string | null {
   return value;
 }
 
-async function completeKeyExchange(
+/**
+ * Binds the device public key to the activation (OTP_USED) and seals the layer-2 answer, with a recovery code
+ * and PUK when the application enables activation recovery (RecoveryCodeActivation ends here too).
+ */
+export async function completeKeyExchange(
   tx: Tx,
+  recovery: { settings: ServiceSettings; argon2: Argon2Runner },
   activation: ActivationRecord,
   layer2: Layer2Request,
   context: EciesContext,
@@ -153,11 +164,12 @@ async function completeKeyExchange(
   activation.version = ACTIVATION_VERSION_3;
   activation.ctrData = ctrData;
   await changeActivationStatus(tx, activation, ActivationStatus.OTP_USED, { now });
+  const activationRecovery = await issueRecoveryCodeForActivation(tx, recovery.settings, recovery.argon2, activation);
   const response = sealJsonResponse(context, {
     activationId: activation.activationId,
     serverPublicKey: activation.serverPublicKeyBase64,
     ctrData,
-    activationRecovery: null,
+    activationRecovery,
   });
   return { activationId: activation.activationId, userId: activation.userId, encryptedData: response.encryptedData, mac: response.mac };
 }

@@ -2,6 +2,7 @@ import { Migration0001Initial } from "./0001-initial.ts";
 import { Migration0002Activations } from "./0002-activations.ts";
 import { Migration0003Callbacks } from "./0003-callbacks.ts";
 import { Migration0004CallbackDelivery } from "./0004-callback-delivery.ts";
+import { Migration0005Recovery } from "./0005-recovery.ts";
 import { Migration0007PushTelemetry } from "./0007-push-telemetry.ts";
 
 /** Every migration in order. New ones are appended, never edited once released. */
@@ -10,5 +11,6 @@ export const migrationsList = [
   { name: "0002-activations", class: Migration0002Activations },
   { name: "0003-callbacks", class: Migration0003Callbacks },
   { name: "0004-callback-delivery", class: Migration0004CallbackDelivery },
+  { name: "0005-recovery", class: Migration0005Recovery },
   { name: "0007-push-telemetry", class: Migration0007PushTelemetry },
 ];
