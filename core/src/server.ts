@@ -11,6 +11,7 @@ import { expireAbandonedActivations } from "./domain/activations/activation-expi
 import { ActivationKeyCache } from "./domain/activations/activation-keys.ts";
 import { ensureInitialAdmin } from "./domain/access/admin-users.ts";
 import type { BuildInfo } from "./domain/system/system-status.ts";
+import { openCallbackAuthentication } from "./domain/callbacks/callback-authentication.ts";
 import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
 import { initOrm } from "./persistence/db.ts";
@@ -21,6 +22,7 @@ import type { Deps } from "./rpc/deps.ts";
 import { toConnectError } from "./rpc/errors.ts";
 import { routes } from "./rpc/routes.ts";
 import { createArgon2Pool } from "./workers/argon2-pool.ts";
+import { callbackDeliverySettings, startCallbackDispatcher } from "./workers/callback-dispatcher.ts";
 
 /** Largest request message the core accepts; PowerAuth payloads are a few KiB. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -79,6 +81,15 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     const removed = await expireAbandonedActivations(db);
     if (removed > 0) log.info("expired abandoned activations", { removed });
   });
+  // Started with the core, so events left by an earlier run (or a crash) go out now; stopped before the database.
+  const callbackDispatcher = config.callbackDeliveryEnabled
+    ? await startCallbackDispatcher({
+        db,
+        settings: callbackDeliverySettings(config),
+        openAuthentication: (row) => openCallbackAuthentication(config, row),
+        log,
+      })
+    : undefined;
   const handler = connectNodeAdapter({
     routes: routes(deps),
     interceptors: [errorBoundary(log, options.accessLog ?? true), accessControl(deps)],
@@ -120,6 +131,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       listener.listen(config.port, config.host, () => resolve());
     });
   } catch (error) {
+    await callbackDispatcher?.stop();
     await expiryJob.stop();
     await argon2.close();
     if (ownsDb) await db.close();
@@ -137,6 +149,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
         // Closes h1's idle connections and stops its timeout check; it never listened, so nothing else happens.
         h1.close();
       });
+      await callbackDispatcher?.stop();
       await expiryJob.stop();
       await argon2.close();
       if (ownsDb) await db.close();

@@ -17,7 +17,8 @@ import { SOAP_FAULTCODE } from "./soap-proto-client.ts";
 export type V3Client = Client<typeof PowerAuthService>;
 
 /**
- * One in-process core (expiry job off unless overridden), reached through the chosen surface, and one
+ * One in-process core (expiry job and callback delivery off unless overridden, so the outbox stays as
+ * written), reached through the chosen surface, and one
  * application for the enclosing describe block (or file), handed to `ready` before its first test and closed
  * after its last.
  */
@@ -28,7 +29,7 @@ export function useCoreWithApplication(
 ): void {
   let core: CoreUnderTest | undefined;
   beforeAll(async () => {
-    core = await startCoreForTest({ activationExpiryJobIntervalMs: 0, ...overrides }, options);
+    core = await startCoreForTest({ activationExpiryJobIntervalMs: 0, callbackDeliveryEnabled: false, ...overrides }, options);
     ready(core, await createTestApplication(core.v3));
   });
   afterAll(async () => {

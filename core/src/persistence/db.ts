@@ -4,6 +4,8 @@ import { Migrator } from "@mikro-orm/migrations";
 import { PgliteDriver } from "@mikro-orm/pglite";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import type { EntityManager } from "@mikro-orm/sql";
+import type { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { Activation, ActivationHistory } from "./activation.entity.ts";
 import { AdminUser } from "./admin-user.entity.ts";
 import { Application, ApplicationConfig, ApplicationVersion, MasterKeypair } from "./application.entity.ts";
@@ -12,9 +14,8 @@ import { Integration } from "./integration.entity.ts";
 import { migrationsList } from "./migrations/index.ts";
 import { prepareStatementsOnConnect } from "./prepared-statements.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
+import { CALLBACK_EVENT_STATEMENTS } from "./callback-event.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
-import { PushCredential } from "./push-credential.entity.ts";
-import { RecoveryCode, RecoveryConfig, RecoveryPuk } from "./recovery.entity.ts";
 import { Token } from "./token.entity.ts";
 import type { Tx } from "./tx.ts";
 
@@ -39,6 +40,13 @@ export interface Db {
   /** A cheap round trip, for health checks. */
   ping(): Promise<boolean>;
   /**
+   * Calls `onNotify` for each notification on `channel` (`pg_notify`, delivered when the notifying transaction
+   * commits, to every process listening on the database). On PostgreSQL this holds one connection of its own,
+   * outside the pool, and reconnects after `retryMs` when it drops; `onNotify` is also called after a
+   * reconnect, since notifications sent meanwhile are lost. Resolves to the function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void, options?: { retryMs?: number; onError?: (error: unknown) => void }): Promise<() => Promise<void>>;
+  /**
    * The SQL that would make the database match the entities; empty when the migrations, the entities (and so
    * the hand-written statements written against the same columns) agree. A diagnostic for tests and checks.
    */
@@ -57,12 +65,8 @@ export const entities = [
   ActivationHistory,
   SignatureAudit,
   Token,
-  RecoveryCode,
-  RecoveryPuk,
-  RecoveryConfig,
   ApplicationCallback,
   ApplicationCallbackEvent,
-  PushCredential,
 ];
 
 /** The one composition root of persistence: opens the database and runs pending migrations. */
@@ -81,7 +85,7 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
         pool: { min: 0, max: options.poolSize ?? 20 },
-        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, ACTIVATION_STATEMENTS) },
+        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS]) },
       })
     : await MikroORM.init({ ...common, driver: PgliteDriver, dbName: options.pgliteDir ?? "memory://" });
   await orm.migrator.up();
@@ -98,7 +102,59 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         return false;
       }
     },
+    async listen(channel, onNotify, listenOptions = {}) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+      if (!options.databaseUrl) {
+        const pglite = (await (rootEm.getConnection() as unknown as { getNativeClient(): Promise<PGlite> }).getNativeClient());
+        const unlisten = await pglite.listen(channel, () => onNotify());
+        return () => unlisten();
+      }
+      return listenOnPostgres(options.databaseUrl, channel, onNotify, listenOptions.retryMs ?? 1000, listenOptions.onError);
+    },
     schemaDiff: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
     close: () => orm.close(true),
+  };
+}
+
+/** One `pg` connection of its own that LISTENs on `channel`, reconnecting while not stopped. */
+async function listenOnPostgres(
+  databaseUrl: string,
+  channel: string,
+  onNotify: () => void,
+  retryMs: number,
+  onError: ((error: unknown) => void) | undefined,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl });
+    client = next;
+    next.on("notification", () => onNotify());
+    next.on("error", (error) => {
+      onError?.(error);
+      void next.end().catch(() => {});
+      if (!stopped) scheduleRetry();
+    });
+    await next.connect();
+    await next.query(`listen ${channel}`);
+  };
+  const scheduleRetry = () => {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      connect()
+        .then(() => onNotify())
+        .catch((error: unknown) => {
+          onError?.(error);
+          if (!stopped) scheduleRetry();
+        });
+    }, retryMs);
+    retryTimer.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    await client?.end().catch(() => {});
   };
 }

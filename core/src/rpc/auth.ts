@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { Code, ConnectError, createContextKey } from "@connectrpc/connect";
 import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { CallbackEventService } from "@powerauth/proto/powerauth/callbacks/v1/callback_events_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { OperationService } from "@powerauth/proto/powerauth/operations/v1/operations_pb.js";
@@ -29,7 +30,8 @@ const integrationManagement = new Set(
 );
 
 /**
- * Access control, decided here and nowhere else: the admin API always needs an admin user; the PowerAuth
+ * Access control, decided here and nowhere else: the admin API and the callback outbox always need an admin
+ * user; the PowerAuth
  * services need integration credentials when restricted access is on. Both arrive as HTTP Basic in the
  * `authorization` metadata (the SOAP gateway turns a WS-Security UsernameToken into it). Health and
  * reflection stay open so that orchestration and grpcurl work.
@@ -37,7 +39,7 @@ const integrationManagement = new Set(
 export function accessControl(deps: Deps): Interceptor {
   return (next) => async (request) => {
     const serviceName = request.service.typeName;
-    if (serviceName === AdminService.typeName) {
+    if (serviceName === AdminService.typeName || serviceName === CallbackEventService.typeName) {
       const credentials = parseBasic(request.header.get("authorization"));
       await checkAdmin(deps, credentials.username, credentials.password, clientAddress(deps, request.header, request.contextValues));
     } else if (deps.config.restrictAccess && powerAuthServices.has(serviceName)) {
