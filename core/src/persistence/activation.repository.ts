@@ -15,6 +15,8 @@ import {
   LOCK_ACTIVATION_UNLESS_BUSY,
   RECORD_SIGNATURE_ATTEMPT,
   SAVE_ACTIVATION,
+  TOUCH_ACTIVATION,
+  COUNT_ACTIVE_USERS,
   recordSignatureAttemptParams,
 } from "./activation.sql.ts";
 import type { SignatureAttemptRecord } from "./activation.sql.ts";
@@ -309,6 +311,17 @@ export async function listSignatureAuditOfUser(
     version: row.version,
     signatureVersion: row.signature_version,
   }));
+}
+
+/** Records a use of the activation other than a signature (which records its own): only its last-use time. */
+export async function touchActivation(tx: Tx, activationId: string, at: Date): Promise<void> {
+  await executeStatement(tx, TOUCH_ACTIVATION, [activationId, timestampParam(at)]);
+}
+
+/** How many distinct users have an activation of the application used within [from, to]. */
+export async function countActiveUsers(tx: Tx, applicationId: number, from: Date, to: Date): Promise<number> {
+  const [row] = await executeStatement<{ users: BigintColumn }>(tx, COUNT_ACTIVE_USERS, [applicationId, timestampParam(from), timestampParam(to)]);
+  return row ? Number(row.users) : 0;
 }
 
 /** bigint columns arrive as strings from `pg` and as numbers or bigints from PGlite. */

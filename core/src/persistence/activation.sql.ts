@@ -190,6 +190,25 @@ where a.user_id = $1 and ($2::bigint is null or a.application_id = $2) and s.tim
 order by s.timestamp_created desc, s.id desc`,
 };
 
+/**
+ * Marks a use of the activation that is not a signature (token validation): only `timestamp_last_used`, which
+ * telemetry counts. `$1` activation_id, `$2` timestamp.
+ */
+export const TOUCH_ACTIVATION: NamedStatement = {
+  name: "pa_activation_touch",
+  text: `update pa_activation set timestamp_last_used = $2 where activation_id = $1`,
+};
+
+/**
+ * Distinct users of an application with an activation (in any status) used within [`$2`, `$3`]; a range scan
+ * of the `pa_activation_last_used` index, which carries user_id too. `$1` application_id.
+ */
+export const COUNT_ACTIVE_USERS: NamedStatement = {
+  name: "pa_activation_count_active_users",
+  text: `select count(distinct user_id) as users from pa_activation
+where application_id = $1 and timestamp_last_used >= $2 and timestamp_last_used <= $3`,
+};
+
 /** Every statement of the activation aggregate, prepared by name on PostgreSQL connections. */
 export const ACTIVATION_STATEMENTS: readonly NamedStatement[] = [
   FIND_ACTIVATION,
@@ -208,6 +227,8 @@ export const ACTIVATION_STATEMENTS: readonly NamedStatement[] = [
   LIST_EXPIRED_ACTIVATION_IDS,
   LIST_ACTIVATION_HISTORY,
   LIST_SIGNATURE_AUDIT_OF_USER,
+  TOUCH_ACTIVATION,
+  COUNT_ACTIVE_USERS,
 ];
 
 /** What one verification attempt leaves behind: the activation's counter bookkeeping and its audit row. */

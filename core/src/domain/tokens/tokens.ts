@@ -6,7 +6,7 @@ import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import { generateTokenSecret, verifyTokenDigest } from "../../crypto/token.ts";
 import type { Db } from "../../persistence/db.ts";
 import type { Tx } from "../../persistence/tx.ts";
-import { findActivation } from "../../persistence/activation.repository.ts";
+import { findActivation, touchActivation } from "../../persistence/activation.repository.ts";
 import { Token } from "../../persistence/token.entity.ts";
 import { deleteTokenOfActivation, findTokenWithSecret, tokenIdExists } from "../../persistence/token.repository.ts";
 import { ActivationStatus } from "../activations/activation-status.ts";
@@ -68,7 +68,8 @@ export interface TokenValidation {
 /**
  * Checks a token digest `HMAC(secret, nonce & timestamp)` in constant time (ValidateToken). Timestamps older
  * than the configured validity are refused (ERR0024, as 0.22), an unknown token is simply invalid, and a
- * token of an activation that is no longer ACTIVE is ERR0008.
+ * token of an activation that is no longer ACTIVE is ERR0008. A digest checked against an active activation,
+ * valid or not, counts as a use of it (`timestamp_last_used`, which telemetry counts), as a signature does.
  */
 export async function validateToken(
   db: Db,
@@ -77,11 +78,12 @@ export async function validateToken(
   now: Date = new Date(),
 ): Promise<TokenValidation> {
   if (input.timestamp < BigInt(now.getTime() - settings.tokenTimestampValidityMs)) throw new ServiceError(ServiceErrors.INVALID_REQUEST);
-  return db.read(async (tx) => {
+  return db.transaction(async (tx) => {
     const token = await findTokenWithSecret(tx, input.tokenId);
     if (!token) return { tokenValid: false };
     const activation = await findActivation(tx, token.activationId);
     if (!activation || activation.activationStatus !== ActivationStatus.ACTIVE) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
+    await touchActivation(tx, activation.activationId, now);
     if (!verifyTokenDigest(decodeBase64(token.tokenSecret, "token secret"), input.nonce, input.timestamp, input.tokenDigest)) {
       return { tokenValid: false };
     }
