@@ -1,5 +1,6 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { CallbackEventService } from "@powerauth/proto/powerauth/callbacks/v1/callback_events_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { activationHandlers } from "./activations.ts";
@@ -11,6 +12,7 @@ import { adminUserHandlers } from "./admin-users.ts";
 import { callbackHandlers } from "./callbacks.ts";
 import { eciesHandlers } from "./ecies.ts";
 import { applicationHandlers } from "./applications.ts";
+import { callbackEventHandlers } from "./callback-events.ts";
 import type { Deps } from "./deps.ts";
 import { registerHealth } from "./health.ts";
 import { integrationHandlers } from "./integrations.ts";
@@ -24,7 +26,7 @@ import { upgradeHandlers } from "./upgrade.ts";
 import { vaultHandlers } from "./vault.ts";
 
 /** Services the core answers; an RPC without a handler here answers UNIMPLEMENTED (never a fake success). */
-export const services = [PowerAuthServiceV3, PowerAuthServiceV2, AdminService];
+export const services = [PowerAuthServiceV3, PowerAuthServiceV2, AdminService, CallbackEventService];
 
 /** Lists the RPC groups; each group file maps proto ⇄ domain for its methods. */
 export function routes(deps: Deps) {
@@ -44,6 +46,7 @@ export function routes(deps: Deps) {
     });
     router.service(PowerAuthServiceV2, legacyHandlers(deps));
     router.service(AdminService, { ...adminHandlers(deps), ...adminCallbackHandlers(deps), ...adminPushHandlers(deps), ...adminTelemetryHandlers(deps), ...adminUserHandlers(deps) });
+    router.service(CallbackEventService, callbackEventHandlers(deps));
     registerHealth(router, deps, services.map((service) => service.typeName));
     registerReflection(router, services);
   };
