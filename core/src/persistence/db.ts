@@ -16,6 +16,8 @@ import { prepareStatementsOnConnect } from "./prepared-statements.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
 import { CALLBACK_EVENT_STATEMENTS } from "./callback-event.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
+import { PushCredential } from "./push-credential.entity.ts";
+import { RecoveryCode, RecoveryConfig, RecoveryPuk } from "./recovery.entity.ts";
 import { Token } from "./token.entity.ts";
 import type { Tx } from "./tx.ts";
 
@@ -65,8 +67,12 @@ export const entities = [
   ActivationHistory,
   SignatureAudit,
   Token,
+  RecoveryCode,
+  RecoveryPuk,
+  RecoveryConfig,
   ApplicationCallback,
   ApplicationCallbackEvent,
+  PushCredential,
 ];
 
 /** The one composition root of persistence: opens the database and runs pending migrations. */
