@@ -158,7 +158,7 @@ describe("LookupRecoveryCodes mapping", () => {
     expect(() => fromProtoLookupRecoveryCodes(create(LookupRecoveryCodesRequestSchema, { userId: "alice", recoveryCodeStatus: RecoveryCodeStatus.UNSPECIFIED }))).toThrow(
       invalid("recoveryCodeStatus is not a known value"),
     );
-    expect(() => fromProtoLookupRecoveryCodes(create(LookupRecoveryCodesRequestSchema, { userId: "alice", recoveryPukStatus: 9 }))).toThrow(
+    expect(() => fromProtoLookupRecoveryCodes(create(LookupRecoveryCodesRequestSchema, { userId: "alice", recoveryPukStatus: 9 as RecoveryPukStatus }))).toThrow(
       invalid("recoveryPukStatus is not a known value"),
     );
   });
