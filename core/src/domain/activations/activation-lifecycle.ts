@@ -47,11 +47,13 @@ export async function removeActivation(
   input: { activationId: string; externalUserId?: string; revokeRecoveryCodes?: boolean },
 ): Promise<{ activationId: string }> {
   return db.transaction(async (tx) => {
+    const now = new Date();
+    // The codes' row locks before the activation's, the order RecoveryCodeActivation takes them in, so the two
+    // cannot deadlock; an unknown activation has no codes and rolls back with ERR0009 below.
+    if (input.revokeRecoveryCodes) await revokeRecoveryCodesOfActivation(tx, input.activationId, now);
     const activation = await lockActivation(tx, input.activationId);
     if (!activation) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);
-    const now = new Date();
     await changeActivationStatus(tx, activation, ActivationStatus.REMOVED, { externalUserId: input.externalUserId, now });
-    if (input.revokeRecoveryCodes) await revokeRecoveryCodesOfActivation(tx, activation.activationId, now);
     return { activationId: activation.activationId };
   });
 }

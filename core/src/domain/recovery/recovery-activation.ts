@@ -63,9 +63,10 @@ export async function recoveryCodeActivation(
     current.status = RecoveryPukStatus.USED;
     current.timestampLastChange = now;
     if (code.activationId) {
+      // Codes before the activation, as RemoveActivation locks them.
+      await revokeRecoveryCodesOfActivation(tx, code.activationId, now);
       const old = await lockActivation(tx, code.activationId);
       if (old) await changeActivationStatus(tx, old, ActivationStatus.REMOVED, { now });
-      await revokeRecoveryCodesOfActivation(tx, code.activationId, now);
     }
     const { activation } = await createActivationRecord(
       tx,
