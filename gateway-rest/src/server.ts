@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { ConnectError } from "@connectrpc/connect";
 import { createCoreClient } from "./core-client.ts";
+import { createDocsHandler, sendDocs } from "./docs.ts";
 import type { CoreClient } from "./core-client.ts";
 import {
   HTTP_OK,
@@ -60,6 +61,8 @@ type GatewayContext = {
   readonly route: Router;
   readonly log: (line: string) => void;
   readonly maxBodyBytes: number;
+  /** The public OpenAPI document and Swagger UI; undefined for every other path. */
+  readonly docs: ReturnType<typeof createDocsHandler>;
 };
 
 export async function startRestGateway(options: RestGatewayOptions): Promise<RestGateway> {
@@ -69,6 +72,7 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     route: createRouter(),
     log: options.log ?? ((line: string) => process.stdout.write(`${line}\n`)),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    docs: createDocsHandler(),
   };
 
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) =>
@@ -93,6 +97,16 @@ function serveRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerResp
   const started = performance.now();
   const requestId = requestIdOf(req);
   const path = (req.url ?? "/").split("?", 1)[0];
+  const docs = ctx.docs(req.method ?? "", path);
+  if (docs !== undefined) {
+    docs
+      .then((answer) => sendDocs(res, req.method ?? "GET", answer))
+      .catch((err: unknown) => {
+        process.stderr.write(`rest-gateway: cannot serve ${path}: ${describe(err)}\n`);
+        send(res, internalError(), requestId);
+      });
+    return;
+  }
   handleRequest(ctx, req, res, requestId)
     .catch((err: unknown) => {
       process.stderr.write(`rest-gateway: unexpected failure on ${req.method} ${path}: ${describe(err)}\n`);
