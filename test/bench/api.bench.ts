@@ -10,13 +10,18 @@
  * elsewhere, and the PostgreSQL column only when the server runs on this machine). On a small machine that
  * table, not the latency, says what bounds the ratio to the ceiling.
  *
+ * A last table sets an authenticated admin call (ListApplications with HTTP Basic, verified credentials
+ * remembered by the core) beside an unauthenticated one (GetSystemStatus), with the ratio of their medians.
+ *
  * Environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres:postgres@127.0.0.1:5432/postgres),
  * BENCH_DURATION_MS (default 10000 per measurement), BENCH_CONCURRENCY (default 32).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { createClient } from "@connectrpc/connect";
+import type { Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import pg from "pg";
 import {
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
   const core = await startProcess({
     name: "core",
     script: "core/src/main.ts",
-    env: { CORE_PORT: "0", DATABASE_URL: database.url, POWERAUTH_ACCESS_LOG: "false" },
+    env: { CORE_PORT: "0", DATABASE_URL: database.url, POWERAUTH_ACCESS_LOG: "false", ...BENCH_ADMIN_ENV },
     urlPattern: LISTENING.core,
   });
   const soap = await startProcess({
@@ -106,12 +111,44 @@ async function main(): Promise<void> {
         "like the core's (no cryptography, no RPC)",
     );
     printCpuTable([grpc, soapResult, ceiling]);
+
+    // An admin call carries HTTP Basic; the core remembers verified credentials, so it should cost a small
+    // multiple of an unauthenticated call rather than an Argon2id hash each (target: at most 3×).
+    const admin = createClient(
+      AdminService,
+      createGrpcTransport({ baseUrl: core.url, interceptors: [basicAuth(BENCH_ADMIN_ENV.POWERAUTH_ADMIN_USERNAME, BENCH_ADMIN_ENV.POWERAUTH_ADMIN_PASSWORD)] }),
+    );
+    const open = await measure("gRPC GetSystemStatus (unauthenticated)", devices, cpu, async () => (await v3.getSystemStatus({})).status === "OK");
+    const authenticated = await measure("gRPC ListApplications (admin, HTTP Basic)", devices, cpu, async () => (await admin.listApplications({})).applications.length > 0);
+    printLoginTable(open, authenticated);
   } finally {
     await pool.end();
     await soap.stop();
     await core.stop();
     await database.drop();
   }
+}
+
+/** The admin user the core creates at start, for the authenticated admin measurement. */
+const BENCH_ADMIN_ENV = { POWERAUTH_ADMIN_USERNAME: "bench-admin", POWERAUTH_ADMIN_PASSWORD: randomUUID() };
+
+function basicAuth(username: string, password: string): Interceptor {
+  const value = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+  return (next) => (request) => {
+    request.header.set("authorization", value);
+    return next(request);
+  };
+}
+
+/** The authenticated admin call beside the unauthenticated one: throughput, latency and their ratio. */
+function printLoginTable(open: Measurement, authenticated: Measurement): void {
+  const rows = [open, authenticated].map((result) => summarize(result, open));
+  const lines = rows.map(
+    (row) => `| ${row.name} | ${Math.round(row.perSecond)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.failures} | ${(rows[0].p50 > 0 ? row.p50 / rows[0].p50 : 0).toFixed(1)}× |`,
+  );
+  process.stdout.write(
+    `\n| measurement (concurrency ${concurrency}) | calls/s | p50 ms | p99 ms | failed | p50 vs unauthenticated |\n|---|---:|---:|---:|---:|---:|\n${lines.join("\n")}\n\ntarget: an authenticated admin call ≤ 3× an unauthenticated call\n`,
+  );
 }
 
 function sign(device: SimulatedDevice) {
