@@ -1,19 +1,17 @@
 import { randomBytes, utf8 } from "../../crypto/bytes.ts";
 import { hmacSha256 } from "../../crypto/hash.ts";
 
-/** The login settings of the core's configuration (see config.ts for each variable and its default). */
+/**
+ * The login settings of the core's configuration (config.ts documents each variable and its default): cache
+ * lifetime (0 = off) and size, failures per username and per address within the window, and password
+ * checks in flight per username and per address.
+ */
 export interface AdminLoginSettings {
-  /** How long verified credentials are remembered; 0 turns the cache off. */
   adminAuthCacheTtlMs: number;
-  /** Most remembered credentials; the oldest is forgotten first. */
   adminAuthCacheMaxEntries: number;
-  /** Failed logins of one username within the window before further attempts are refused. */
   adminLoginMaxFailures: number;
-  /** Failed logins from one client address within the window before further attempts are refused. */
   adminLoginMaxFailuresPerAddress: number;
-  /** Length of the failure window, counted from its first failure. */
   adminLoginFailureWindowMs: number;
-  /** Password checks of one username, and of one client address, running at once. */
   adminLoginMaxInFlight: number;
 }
 
