@@ -59,7 +59,11 @@ export async function updatePushConfig(
         timestampCreated: new Date(),
       });
     }
-    await tx.flush();
+    try {
+      await tx.flush();
+    } catch (error) {
+      throw withoutRowData(error);
+    }
     return readPushConfig(tx, application.id, applicationName);
   });
 }
@@ -90,4 +94,13 @@ async function readPushConfig(tx: Tx, applicationId: number, applicationName: st
     }
   }
   return config;
+}
+
+/**
+ * A failed write's driver error quotes the row (PostgreSQL's "Failing row contains (…)"), secret included, and
+ * would be logged as it is: only its name goes on, and not the original as a cause either.
+ */
+function withoutRowData(error: unknown): Error {
+  const name = error instanceof Error ? error.name : typeof error;
+  return new Error(`storing push credentials failed (${name}; the database's message is withheld, it may quote the secret)`);
 }
