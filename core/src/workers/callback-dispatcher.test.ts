@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pause, startCallbackReceiver } from "../../../test/support/callback-receiver.ts";
+import type { CallbackReceiver } from "../../../test/support/callback-receiver.ts";
+import { createTestDatabase } from "../../../test/support/database.ts";
+import type { TestDatabase } from "../../../test/support/database.ts";
+import { loadConfig } from "../config.ts";
+import { enqueueCallbackEvents } from "../domain/callbacks/callback-outbox.ts";
+import { createLogger } from "../logger.ts";
+import { Application } from "../persistence/application.entity.ts";
+import { listCallbackEvents } from "../persistence/callback-event.repository.ts";
+import { ApplicationCallback } from "../persistence/callback.entity.ts";
+import { callbackDeliverySettings, startCallbackDispatcher } from "./callback-dispatcher.ts";
+
+let database: TestDatabase;
+const receivers: CallbackReceiver[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+  await database?.dispose();
+});
+
+async function callbackTo(url: string): Promise<string> {
+  return database.db.transaction(async (tx) => {
+    const app = tx.create(Application, { name: `dispatcher-${randomUUID()}` });
+    await tx.flush();
+    const callback = tx.create(ApplicationCallback, { id: randomUUID(), applicationId: app.id, callbackUrl: url });
+    await tx.flush();
+    return callback.id;
+  });
+}
+
+const enqueue = (callbackId: string, count: number) =>
+  database.db.transaction((tx) =>
+    enqueueCallbackEvents(
+      tx,
+      Array.from({ length: count }, () => ({ callbackId, payload: { type: "ACTIVATION", activationId: randomUUID() }, orderingKey: null, now: new Date() })),
+    ),
+  );
+
+const eventsOf = (callbackId: string) =>
+  database.db.read((tx) => listCallbackEvents(tx, { callbackId, status: null, createdFrom: null, createdBefore: null, beforeId: null, limit: 100 }));
+
+function dispatcher(env: Record<string, string>) {
+  return startCallbackDispatcher({
+    db: database.db,
+    settings: callbackDeliverySettings(loadConfig({ POWERAUTH_CALLBACK_BACKOFF_JITTER_PERCENT: "0", POWERAUTH_CALLBACK_POLL_INTERVAL_MS: "100", ...env })),
+    openAuthentication: () => null,
+    log: createLogger("test", { quiet: true }),
+  });
+}
+
+describe("startCallbackDispatcher()", () => {
+  it("opens a callback's circuit breaker after the threshold: its events wait without using attempts, then one probe goes through", async () => {
+    let healthy = false;
+    const receiver = await startCallbackReceiver(() => (healthy ? 200 : 500));
+    receivers.push(receiver);
+    const callbackId = await callbackTo(receiver.url);
+    const running = await dispatcher({ POWERAUTH_CALLBACK_CIRCUIT_BREAKER_THRESHOLD: "2", POWERAUTH_CALLBACK_CIRCUIT_BREAKER_RESET_MS: "800" });
+    try {
+      await enqueue(callbackId, 2);
+      await receiver.waitFor((r) => r.length >= 2);
+      await pause(100);
+      await enqueue(callbackId, 3);
+      await pause(300);
+      // Open: nothing was sent for the three new events.
+      expect(receiver.received).toHaveLength(2);
+      healthy = true;
+      await receiver.waitFor((r) => r.length >= 5);
+      expect(receiver.received[2].at - receiver.received[1].at).toBeGreaterThanOrEqual(750);
+      await pause(200);
+      expect((await eventsOf(callbackId)).map((e) => [e.status, e.attempts])).toEqual([
+        ["COMPLETED", 1],
+        ["COMPLETED", 1],
+        ["COMPLETED", 1],
+        ["FAILED", 1],
+        ["FAILED", 1],
+      ]);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it("on stop, hands an event whose call is still in flight back as PENDING without counting the attempt", async () => {
+    const receiver = await startCallbackReceiver(() => new Promise<number>(() => {}));
+    receivers.push(receiver);
+    const callbackId = await callbackTo(receiver.url);
+    const running = await dispatcher({});
+    await enqueue(callbackId, 1);
+    await receiver.waitFor((r) => r.length >= 1);
+    await running.stop();
+    expect((await eventsOf(callbackId)).map((e) => [e.status, e.attempts])).toEqual([["PENDING", 0]]);
+  });
+});
