@@ -23,11 +23,11 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-async function callbackTo(url: string): Promise<string> {
+async function callbackTo(url: string, fields: { retentionPeriod?: string } = {}): Promise<string> {
   return database.db.transaction(async (tx) => {
     const app = tx.create(Application, { name: `dispatcher-${randomUUID()}` });
     await tx.flush();
-    const callback = tx.create(ApplicationCallback, { id: randomUUID(), applicationId: app.id, callbackUrl: url });
+    const callback = tx.create(ApplicationCallback, { id: randomUUID(), applicationId: app.id, callbackUrl: url, retentionPeriod: fields.retentionPeriod ?? null });
     await tx.flush();
     return callback.id;
   });
@@ -93,5 +93,35 @@ describe("startCallbackDispatcher()", () => {
     await receiver.waitFor((r) => r.length >= 1);
     await running.stop();
     expect((await eventsOf(callbackId)).map((e) => [e.status, e.attempts])).toEqual([["PENDING", 0]]);
+  });
+
+  it("deletes COMPLETED events after the callback's retention and FAILED ones after the (longer) failed retention", async () => {
+    const receiver = await startCallbackReceiver((request) => (JSON.parse(request.body).fail ? 500 : 200));
+    receivers.push(receiver);
+    const callbackId = await callbackTo(receiver.url, { retentionPeriod: "PT0S" });
+    const running = await dispatcher({ POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS: "100", POWERAUTH_CALLBACK_FAILED_RETENTION_PERIOD: "PT1.5S" });
+    try {
+      await database.db.transaction((tx) =>
+        enqueueCallbackEvents(tx, [
+          { callbackId, payload: { fail: false }, orderingKey: null, now: new Date() },
+          { callbackId, payload: { fail: true }, orderingKey: null, now: new Date() },
+        ]),
+      );
+      await receiver.waitFor((r) => r.length >= 2);
+      let left = await eventsOf(callbackId);
+      for (let i = 0; i < 50 && left.length !== 1; i++) {
+        await pause(50);
+        left = await eventsOf(callbackId);
+      }
+      // The delivered one is gone at the first cleanup; the failed one stays for inspection and retry.
+      expect(left.map((e) => e.status)).toEqual(["FAILED"]);
+      for (let i = 0; i < 100 && left.length > 0; i++) {
+        await pause(50);
+        left = await eventsOf(callbackId);
+      }
+      expect(left).toEqual([]);
+    } finally {
+      await running.stop();
+    }
   });
 });
