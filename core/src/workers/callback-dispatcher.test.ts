@@ -124,4 +124,24 @@ describe("startCallbackDispatcher()", () => {
       await running.stop();
     }
   });
+
+  it("gives up an attempt that gets no response within the response timeout", async () => {
+    const receiver = await startCallbackReceiver(() => new Promise<number>(() => {}));
+    receivers.push(receiver);
+    const callbackId = await callbackTo(receiver.url);
+    const running = await dispatcher({ POWERAUTH_CALLBACK_RESPONSE_TIMEOUT_MS: "300" });
+    try {
+      await enqueue(callbackId, 1);
+      let events = await eventsOf(callbackId);
+      for (let i = 0; i < 100 && events[0]?.status !== "FAILED"; i++) {
+        await pause(50);
+        events = await eventsOf(callbackId);
+      }
+      expect(events.map((e) => [e.status, e.attempts])).toEqual([["FAILED", 1]]);
+      expect(receiver.received).toHaveLength(1);
+      expect(events[0].timestampLastCall!.getTime() - events[0].timestampCreated.getTime()).toBeGreaterThanOrEqual(290);
+    } finally {
+      await running.stop();
+    }
+  });
 });
