@@ -144,4 +144,27 @@ describe("startCallbackDispatcher()", () => {
       await running.stop();
     }
   });
+
+  it("wakes when an enqueuing transaction commits, not at the next poll, and not for a rolled-back one", async () => {
+    const receiver = await startCallbackReceiver();
+    receivers.push(receiver);
+    const callbackId = await callbackTo(receiver.url);
+    // The poll alone would take a minute: only the commit's notification can bring the event in time.
+    const running = await dispatcher({ POWERAUTH_CALLBACK_POLL_INTERVAL_MS: "60000" });
+    try {
+      await pause(200); // the first pass has found nothing and sleeps
+      await database.db
+        .transaction(async (tx) => {
+          await enqueueCallbackEvents(tx, [{ callbackId, payload: { rolledBack: true }, orderingKey: null, now: new Date() }]);
+          throw new Error("roll back");
+        })
+        .catch(() => undefined);
+      await enqueue(callbackId, 1);
+      await receiver.waitFor((r) => r.length >= 1, 10_000);
+      await pause(200);
+      expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(["ACTIVATION"]);
+    } finally {
+      await running.stop();
+    }
+  });
 });
