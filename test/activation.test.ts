@@ -324,7 +324,8 @@ describeEachSurface((t, app, surface) => {
 
   describe("callback outbox", () => {
     it("writes one outbox row per callback for every status change, with the configured attributes", async () => {
-      const cbApp = await createTestApplication(t.v3);
+      const cbAppName = `callbacks-${randomUUID()}`;
+      const cbApp = await createTestApplication(t.v3, cbAppName);
       const callbackId = randomUUID();
       const minimalId = randomUUID();
       await t.core.db.transaction(async (tx) => {
@@ -355,13 +356,15 @@ describeEachSurface((t, app, surface) => {
 
       const events = await t.core.db.read((tx) => listEventsOfCallback(tx, callbackId));
       expect(events.map((event) => JSON.parse(event.callbackData))).toEqual(
-        ["CREATED", "OTP_USED", "ACTIVE", "BLOCKED", "ACTIVE", "REMOVED"].map((activationStatus) => ({
+        // The Cloud payload names the states as the Cloud API does (OTP_USED is PENDING_COMMIT there) and the
+        // application by its Cloud id, its name.
+        ["CREATED", "PENDING_COMMIT", "ACTIVE", "BLOCKED", "ACTIVE", "REMOVED"].map((activationStatus) => ({
           type: "ACTIVATION",
           activationId,
           userId,
           activationStatus,
           ...(activationStatus === "BLOCKED" ? { blockedReason: "TEST_CALLBACK" } : {}),
-          applicationId: Number(cbApp.applicationId),
+          applicationId: cbAppName,
           activationFlags: [],
         })),
       );
