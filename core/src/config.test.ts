@@ -95,6 +95,7 @@ const settings: Setting[] = [
     invalid: ["3.2", "3", "v3.1"].map((raw) => [raw, `POWERAUTH_ECIES_DECRYPTOR_VERSION must be 3.0 or 3.1, got "${raw}"`]),
   },
   integer("POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS", "activationExpiryJobIntervalMs", 5_000, 0),
+  integer("POWERAUTH_OPERATION_EXPIRY_JOB_INTERVAL_MS", "operationExpiryJobIntervalMs", 5_000, 0),
   integer("CORE_MAX_CONNECTIONS", "maxConnections", 1000, 1),
   integer("CORE_HTTP2_MAX_CONCURRENT_STREAMS", "http2MaxConcurrentStreams", 100, 1, 2 ** 31 - 1),
   integer("CORE_MAX_OPEN_STREAMS", "maxOpenStreams", 10_000, 1),

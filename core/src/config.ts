@@ -53,6 +53,8 @@ export interface CoreConfig {
   eciesDecryptorVersion: "3.0" | "3.1";
   /** Period of the job that removes abandoned CREATED/OTP_USED activations past their expiry; 0 turns it off. */
   activationExpiryJobIntervalMs: number;
+  /** Period of the job that expires PENDING operations past their expiry (all of them, in batches); 0 turns it off. */
+  operationExpiryJobIntervalMs: number;
   /**
    * Transport limits of the core's one port (h2c and HTTP/1.1), so that no client can hold memory or
    * connections without bound. CORE_MAX_CONNECTIONS: open connections (default 1000; more are closed at once).
@@ -201,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       "POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS",
       0,
     ),
+    operationExpiryJobIntervalMs: parseInteger(env.POWERAUTH_OPERATION_EXPIRY_JOB_INTERVAL_MS, 5_000, "POWERAUTH_OPERATION_EXPIRY_JOB_INTERVAL_MS", 0),
     maxConnections: parseInteger(env.CORE_MAX_CONNECTIONS, 1000, "CORE_MAX_CONNECTIONS", 1),
     http2MaxConcurrentStreams: parseInteger(env.CORE_HTTP2_MAX_CONCURRENT_STREAMS, 100, "CORE_HTTP2_MAX_CONCURRENT_STREAMS", 1, 2 ** 31 - 1),
     maxOpenStreams: parseInteger(env.CORE_MAX_OPEN_STREAMS, 10_000, "CORE_MAX_OPEN_STREAMS", 1),

@@ -8,6 +8,7 @@ import { createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { CoreConfig } from "./config.ts";
 import { expireAbandonedActivations } from "./domain/activations/activation-expiry.ts";
+import { expireOperations } from "./domain/operations/operation-expiry.ts";
 import { ActivationKeyCache } from "./domain/activations/activation-keys.ts";
 import { ensureInitialAdmin } from "./domain/access/admin-users.ts";
 import type { BuildInfo } from "./domain/system/system-status.ts";
@@ -81,6 +82,10 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     const removed = await expireAbandonedActivations(db);
     if (removed > 0) log.info("expired abandoned activations", { removed });
   });
+  const operationExpiryJob = startPeriodicJob("operation expiry", config.operationExpiryJobIntervalMs, log, async () => {
+    const expired = await expireOperations(db);
+    if (expired > 0) log.info("expired operations", { expired });
+  });
   // Started with the core, so events left by an earlier run (or a crash) go out now; stopped before the database.
   const callbackDispatcher = config.callbackDeliveryEnabled
     ? await startCallbackDispatcher({
@@ -133,6 +138,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
   } catch (error) {
     await callbackDispatcher?.stop();
     await expiryJob.stop();
+    await operationExpiryJob.stop();
     await argon2.close();
     if (ownsDb) await db.close();
     throw error;
@@ -151,6 +157,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       });
       await callbackDispatcher?.stop();
       await expiryJob.stop();
+      await operationExpiryJob.stop();
       await argon2.close();
       if (ownsDb) await db.close();
       log.info("core stopped");

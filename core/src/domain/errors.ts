@@ -35,6 +35,10 @@ export const serviceErrorMessages = {
   ERR0027: "Recovery code was not found.",
   ERR0028: "Invalid recovery code.",
   ERR0029: "Recovery code configuration is missing or incomplete.",
+  ERR0033: "Operation template was not found.",
+  ERR0034: "Operation with given ID was not found.",
+  ERR0036: "Operation is in invalid state.",
+  ERR0039: "Operation template already exists.",
   ERR0043: "Duplicate application or application version.",
 } as const;
 
@@ -72,6 +76,10 @@ export const ServiceErrors = {
   RECOVERY_CODE_NOT_FOUND: "ERR0027",
   INVALID_RECOVERY_CODE: "ERR0028",
   INVALID_RECOVERY_CONFIGURATION: "ERR0029",
+  OPERATION_TEMPLATE_NOT_FOUND: "ERR0033",
+  OPERATION_NOT_FOUND: "ERR0034",
+  OPERATION_INVALID_STATE: "ERR0036",
+  OPERATION_TEMPLATE_ALREADY_EXISTS: "ERR0039",
   DUPLICATE_APPLICATION: "ERR0043",
 } as const satisfies Record<string, ServiceErrorCode>;
 
@@ -97,7 +105,7 @@ export interface Violation {
 }
 
 /** Codes of the Cloud Admin API error envelope. */
-export type AdminErrorCode = "ERROR_REQUEST" | "ERROR_ADMIN" | "ERROR_NOT_FOUND" | "ERROR_GENERIC";
+export type AdminErrorCode = "ERROR_REQUEST" | "ERROR_ADMIN" | "ERROR_NOT_FOUND" | "ERROR_GENERIC" | "ERROR_OPERATION_NOT_FOUND";
 
 /** A business error of the Cloud Admin API. */
 export class AdminError extends Error {

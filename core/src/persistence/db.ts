@@ -11,6 +11,8 @@ import { AdminUser } from "./admin-user.entity.ts";
 import { Application, ApplicationConfig, ApplicationVersion, MasterKeypair } from "./application.entity.ts";
 import { ApplicationCallback, ApplicationCallbackEvent } from "./callback.entity.ts";
 import { Integration } from "./integration.entity.ts";
+import { Operation, OperationTemplate } from "./operation.entity.ts";
+import { OPERATION_STATEMENTS } from "./operation.sql.ts";
 import { migrationsList } from "./migrations/index.ts";
 import { prepareStatementsOnConnect } from "./prepared-statements.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
@@ -72,6 +74,8 @@ export const entities = [
   RecoveryConfig,
   ApplicationCallback,
   ApplicationCallbackEvent,
+  OperationTemplate,
+  Operation,
   PushCredential,
 ];
 
@@ -91,7 +95,7 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
         pool: { min: 0, max: options.poolSize ?? 20 },
-        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS]) },
+        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS, ...OPERATION_STATEMENTS]) },
       })
     : await MikroORM.init({ ...common, driver: PgliteDriver, dbName: options.pgliteDir ?? "memory://" });
   await orm.migrator.up();

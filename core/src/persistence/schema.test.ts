@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../test/support/database.ts";
 import type { TestDatabase } from "../../../test/support/database.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
+import { OPERATION_STATEMENTS } from "./operation.sql.ts";
 
 let database: TestDatabase;
 
@@ -21,11 +22,11 @@ describe("entities, migrations and hand-written SQL", () => {
     expect(await database.db.schemaDiff()).toBe("");
   });
 
-  it("every hand-written activation statement is valid against the migrated schema", async () => {
+  it("every hand-written activation and operation statement is valid against the migrated schema", async () => {
     // PREPARE parses, resolves every table and column and checks the types without running anything.
     await database.db.read(async (tx) => {
       const connection = tx.getConnection();
-      for (const statement of ACTIVATION_STATEMENTS) {
+      for (const statement of [...ACTIVATION_STATEMENTS, ...OPERATION_STATEMENTS]) {
         await connection.execute(`prepare check_${statement.name} as ${statement.text}`);
         await connection.execute(`deallocate check_${statement.name}`);
       }

@@ -60,6 +60,10 @@ const serviceCodes: Record<ServiceErrorCode, Code> = {
   ERR0027: Code.NotFound,
   ERR0028: Code.InvalidArgument,
   ERR0029: Code.InvalidArgument,
+  ERR0033: Code.NotFound,
+  ERR0034: Code.NotFound,
+  ERR0036: Code.FailedPrecondition,
+  ERR0039: Code.AlreadyExists,
   ERR0043: Code.AlreadyExists,
 };
 
@@ -68,6 +72,7 @@ const adminCodes: Record<AdminErrorCode, Code> = {
   ERROR_ADMIN: Code.FailedPrecondition,
   ERROR_NOT_FOUND: Code.NotFound,
   ERROR_GENERIC: Code.Internal,
+  ERROR_OPERATION_NOT_FOUND: Code.FailedPrecondition,
 };
 
 describe("toConnectError()", () => {

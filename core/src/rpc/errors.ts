@@ -11,6 +11,8 @@ const adminCodes = {
   ERROR_ADMIN: Code.FailedPrecondition,
   ERROR_NOT_FOUND: Code.NotFound,
   ERROR_GENERIC: Code.Internal,
+  // HTTP 400 on the REST surface (the seed), so not NOT_FOUND, which the gateway reserves for 404.
+  ERROR_OPERATION_NOT_FOUND: Code.FailedPrecondition,
 } as const;
 
 /**
@@ -68,10 +70,14 @@ function serviceErrorStatus(code: ServiceError["code"]): Code {
     case "ERR0015":
     case "ERR0016":
     case "ERR0027":
+    case "ERR0033":
+    case "ERR0034":
       return Code.NotFound;
     case "ERR0007":
     case "ERR0008":
+    case "ERR0036":
       return Code.FailedPrecondition;
+    case "ERR0039":
     case "ERR0043":
       return Code.AlreadyExists;
     default:

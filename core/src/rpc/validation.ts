@@ -242,3 +242,34 @@ export function optionalEnumName<T extends string>(value: number | undefined, na
   if (value === 0 || name === undefined) throw invalidRequest(`${field} is not a known value`);
   return name as T;
 }
+
+/** Entries of a string map (operation parameters, additional data): a finite number of bounded keys and values. */
+export function requireTextMap(map: Record<string, string>, field: string, options: { maxEntries?: number; maxValueLength?: number } = {}): Record<string, string> {
+  const entries = Object.entries(map);
+  const maxEntries = options.maxEntries ?? 100;
+  if (entries.length > maxEntries) throw invalidRequest(`${field} has more than ${maxEntries} entries`);
+  const result: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    result[requireText(key, `${field} key`)] = optionalText(value, `${field}.${key}`, options.maxValueLength ?? 4096) ?? "";
+  }
+  return result;
+}
+
+/** A non-empty list of non-blank, bounded, distinct-in-meaning names (operation applications). */
+export function requireTextList(values: readonly string[], field: string, maxEntries = 100): string[] {
+  if (values.length === 0) throw invalidRequest(`${field} must not be empty`);
+  if (values.length > maxEntries) throw invalidRequest(`${field} has more than ${maxEntries} entries`);
+  return values.map((value) => requireText(value, field));
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A UUID in the admin API (the gateway checks it too; a direct caller gets the same answer): absent is the
+ * seed's "Required String parameter … is not present", malformed a violation. Lower-cased, as ids are stored.
+ */
+export function requireAdminUuid(value: string, fieldName: string): string {
+  if (value === "") throw new AdminError("ERROR_REQUEST", `Required String parameter '${fieldName}' is not present`);
+  if (!UUID_PATTERN.test(value)) throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName, hint: "must be a valid UUID" }]);
+  return value.toLowerCase();
+}

@@ -3,6 +3,7 @@ import { Migration0002Activations } from "./0002-activations.ts";
 import { Migration0003Callbacks } from "./0003-callbacks.ts";
 import { Migration0004CallbackDelivery } from "./0004-callback-delivery.ts";
 import { Migration0005Recovery } from "./0005-recovery.ts";
+import { Migration0006Operations } from "./0006-operations.ts";
 import { Migration0007PushTelemetry } from "./0007-push-telemetry.ts";
 
 /** Every migration in order. New ones are appended, never edited once released. */
@@ -12,5 +13,6 @@ export const migrationsList = [
   { name: "0003-callbacks", class: Migration0003Callbacks },
   { name: "0004-callback-delivery", class: Migration0004CallbackDelivery },
   { name: "0005-recovery", class: Migration0005Recovery },
+  { name: "0006-operations", class: Migration0006Operations },
   { name: "0007-push-telemetry", class: Migration0007PushTelemetry },
 ];

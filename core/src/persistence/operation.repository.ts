@@ -1,0 +1,168 @@
+import {
+  EXPIRE_PENDING_OPERATIONS,
+  FIND_OPERATION,
+  INSERT_OPERATION,
+  LIST_OPERATIONS_OF_USER,
+  LOCK_OPERATION,
+  SAVE_OPERATION,
+} from "./operation.sql.ts";
+import { executeStatement } from "./sql-statement.ts";
+import type { Tx } from "./tx.ts";
+
+/**
+ * One operation (`pa_operation`) as the domain sees it: a plain value, read and written only through this
+ * module's hand-written statements (the `Operation` entity only describes the table). A rule changes the
+ * fields of a locked record and hands it back to {@link saveOperation}.
+ */
+export interface OperationRecord {
+  id: string;
+  userId: string | null;
+  /** Cloud application ids (names). */
+  applications: string[];
+  externalId: string | null;
+  activationFlag: string | null;
+  activationId: string | null;
+  operationType: string;
+  templateName: string;
+  data: string;
+  parameters: Record<string, string>;
+  additionalData: Record<string, string>;
+  /** `PENDING`, `CANCELED`, `EXPIRED`, `APPROVED`, `REJECTED` or `FAILED`. */
+  status: string;
+  statusReason: string | null;
+  /** Names of the allowed signature types. */
+  signatureType: string[];
+  failureCount: number;
+  maxFailureCount: number;
+  timestampCreated: Date;
+  timestampExpires: Date;
+  timestampFinalized: Date | null;
+}
+
+interface OperationRow {
+  id: string;
+  user_id: string | null;
+  applications: string[] | string;
+  external_id: string | null;
+  activation_flag: string | null;
+  activation_id: string | null;
+  operation_type: string;
+  template_name: string;
+  data: string;
+  parameters: Record<string, string> | string;
+  additional_data: Record<string, string> | string;
+  status: string;
+  status_reason: string | null;
+  signature_type: string[] | string;
+  failure_count: number;
+  max_failure_count: number;
+  timestamp_created: Date | string;
+  timestamp_expires: Date | string;
+  timestamp_finalized: Date | string | null;
+}
+
+export async function insertOperation(tx: Tx, operation: OperationRecord): Promise<void> {
+  await executeStatement(tx, INSERT_OPERATION, [
+    operation.id,
+    operation.userId,
+    JSON.stringify(operation.applications),
+    operation.externalId,
+    operation.activationFlag,
+    operation.activationId,
+    operation.operationType,
+    operation.templateName,
+    operation.data,
+    JSON.stringify(operation.parameters),
+    JSON.stringify(operation.additionalData),
+    operation.status,
+    operation.statusReason,
+    JSON.stringify(operation.signatureType),
+    operation.failureCount,
+    operation.maxFailureCount,
+    operation.timestampCreated.toISOString(),
+    operation.timestampExpires.toISOString(),
+    operation.timestampFinalized?.toISOString() ?? null,
+  ]);
+}
+
+/** Plain read, for answers that change nothing. */
+export async function findOperation(tx: Tx, id: string): Promise<OperationRecord | null> {
+  const [row] = await executeStatement<OperationRow>(tx, FIND_OPERATION, [id]);
+  return row ? toOperationRecord(row) : null;
+}
+
+/** `SELECT … FOR UPDATE`: every change of an operation holds this lock until its transaction ends. */
+export async function lockOperation(tx: Tx, id: string): Promise<OperationRecord | null> {
+  const [row] = await executeStatement<OperationRow>(tx, LOCK_OPERATION, [id]);
+  return row ? toOperationRecord(row) : null;
+}
+
+/** Stores the changeable fields of a locked operation (the caller holds its row lock). */
+export async function saveOperation(tx: Tx, operation: OperationRecord): Promise<void> {
+  await executeStatement(tx, SAVE_OPERATION, [
+    operation.id,
+    operation.userId,
+    operation.status,
+    operation.statusReason,
+    operation.failureCount,
+    JSON.stringify(operation.additionalData),
+    operation.timestampFinalized?.toISOString() ?? null,
+  ]);
+}
+
+/** A user's operations in one application, newest first, one page. */
+export async function listOperationsOfUser(
+  tx: Tx,
+  query: { userId: string; applicationName: string; status: string | null; limit: number; offset: number },
+): Promise<OperationRecord[]> {
+  const rows = await executeStatement<OperationRow>(tx, LIST_OPERATIONS_OF_USER, [
+    query.userId,
+    query.applicationName,
+    query.status,
+    query.limit,
+    query.offset,
+  ]);
+  return rows.map(toOperationRecord);
+}
+
+/**
+ * Claims up to `limit` PENDING operations past their expiry that no one else holds, marks them EXPIRED as of
+ * `now` and returns them; they stay locked until the caller's transaction ends.
+ */
+export async function expirePendingOperations(tx: Tx, now: Date, limit: number): Promise<OperationRecord[]> {
+  const rows = await executeStatement<OperationRow>(tx, EXPIRE_PENDING_OPERATIONS, [now.toISOString(), limit]);
+  return rows.map(toOperationRecord);
+}
+
+function toOperationRecord(row: OperationRow): OperationRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    applications: json(row.applications),
+    externalId: row.external_id,
+    activationFlag: row.activation_flag,
+    activationId: row.activation_id,
+    operationType: row.operation_type,
+    templateName: row.template_name,
+    data: row.data,
+    parameters: json(row.parameters),
+    additionalData: json(row.additional_data),
+    status: row.status,
+    statusReason: row.status_reason,
+    signatureType: json(row.signature_type),
+    failureCount: Number(row.failure_count),
+    maxFailureCount: Number(row.max_failure_count),
+    timestampCreated: toDate(row.timestamp_created),
+    timestampExpires: toDate(row.timestamp_expires),
+    timestampFinalized: row.timestamp_finalized === null ? null : toDate(row.timestamp_finalized),
+  };
+}
+
+/** Drivers hand jsonb back parsed; a string is parsed here so both engines give the same value. */
+function json<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
+}
+
+function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
