@@ -60,6 +60,8 @@ export async function startCoreForTest(overrides: Partial<CoreConfig> = {}, opti
     port: 0,
     adminUsername: TEST_ADMIN.username,
     adminPassword: TEST_ADMIN.password,
+    // Off unless a test is about delivery: others assert the outbox as written and use unreachable URLs.
+    callbackDeliveryEnabled: false,
     ...overrides,
   };
   const core = await startServer({ config, db: database.db, log: createLogger("core", { quiet: true }), accessLog: false });
