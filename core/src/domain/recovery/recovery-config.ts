@@ -39,7 +39,7 @@ export interface RecoveryConfigUpdate {
  * configuration gets the default one (everything off) stored, so that the answer and the database agree.
  */
 export async function getRecoveryConfig(db: Db, input: { applicationId: number }): Promise<RecoveryConfigView> {
-  return db.transaction(async (tx) => toView(await requireRecoveryConfigRow(tx, input.applicationId, { forUpdate: false })));
+  return db.transaction(async (tx) => toView(await requireRecoveryConfigRow(tx, input.applicationId)));
 }
 
 /**
@@ -50,7 +50,7 @@ export async function getRecoveryConfig(db: Db, input: { applicationId: number }
 export async function updateRecoveryConfig(db: Db, settings: ServiceSettings, input: RecoveryConfigUpdate): Promise<{ updated: true }> {
   const remoteKey = input.remotePostcardPublicKey === undefined ? undefined : normalizeRemoteKey(input.remotePostcardPublicKey);
   return db.transaction(async (tx) => {
-    const config = await requireRecoveryConfigRow(tx, input.applicationId, { forUpdate: true });
+    const config = await requireRecoveryConfigRow(tx, input.applicationId);
     if (input.recoveryPostcardEnabled && config.postcardPublicKeyBase64 === null) {
       const keyPair = generateKeyPair();
       Object.assign(config, sealPostcardPrivateKey(settings, input.applicationId, keyPair.privateKey));
@@ -64,11 +64,14 @@ export async function updateRecoveryConfig(db: Db, settings: ServiceSettings, in
   });
 }
 
-/** The configuration row of an existing application, created with everything off when missing. */
-async function requireRecoveryConfigRow(tx: Tx, applicationId: number, options: { forUpdate: boolean }): Promise<RecoveryConfig> {
-  const application = await findApplicationById(tx, applicationId, { forUpdate: options.forUpdate });
+/**
+ * The configuration row of an existing application, created with everything off when missing. The application's
+ * row lock serialises callers, so two first calls cannot both create the row.
+ */
+async function requireRecoveryConfigRow(tx: Tx, applicationId: number): Promise<RecoveryConfig> {
+  const application = await findApplicationById(tx, applicationId, { forUpdate: true });
   if (!application) throw new ServiceError(ServiceErrors.INVALID_REQUEST);
-  const existing = await findRecoveryConfig(tx, applicationId, { forUpdate: options.forUpdate });
+  const existing = await findRecoveryConfig(tx, applicationId);
   if (existing) return existing;
   return tx.create(RecoveryConfig, {
     applicationId,
