@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
@@ -26,7 +28,8 @@ import { activateDevice, createTestApplication, errorCodeOf } from "./support/po
 
 // Operations end to end through gRPC (OperationService) and the Cloud's internal operation callback through the
 // REST gateway. Callbacks are asserted on the outbox rows each change writes in its own transaction (exactly
-// which callback gets which body); delivering those rows is the callbacks engine's business and its own tests.
+// which callback gets which body, in order), and every callback points at a real HTTP receiver here, to which the
+// core's delivery worker POSTs them: one test follows an operation's events all the way to the receiver.
 
 /** Every attribute an operation callback may ask for (the id is in every payload anyway). */
 const ALL_ATTRIBUTES = CALLBACK_ATTRIBUTES.OPERATION_STATUS_CHANGE.filter((attribute) => attribute !== "activationId");
@@ -50,13 +53,17 @@ let otherAppName: string;
 let fullCallback: string;
 let statusCallback: string;
 let otherAppCallback: string;
+/** Bodies the receiver got, by callback id (the last path segment of its URL), in arrival order. */
+const received = new Map<string, Record<string, unknown>[]>();
+let receiver: http.Server;
+let receiverUrl: string;
 
 async function addCallback(db: Db, application: string, attributes: string[], type = "OPERATION_STATUS_CHANGE"): Promise<string> {
   const id = randomUUID();
   await db.transaction(async (tx) => {
     const app = await findApplicationByName(tx, application);
     tx.persist(
-      tx.create(ApplicationCallback, { id, applicationId: app!.id, name: `cb-${id}`, callbackUrl: "http://127.0.0.1:9/unused", type, attributes }),
+      tx.create(ApplicationCallback, { id, applicationId: app!.id, name: `cb-${id}`, callbackUrl: `${receiverUrl}/${id}`, type, attributes }),
     );
   });
   return id;
@@ -113,7 +120,18 @@ async function backdateExpiry(operationId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  t = await startCoreForTest({ activationExpiryJobIntervalMs: 0, operationExpiryJobIntervalMs: 0 });
+  receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const callbackId = (req.url ?? "").split("/").at(-1) ?? "";
+      received.set(callbackId, [...(received.get(callbackId) ?? []), JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>]);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callbacks`;
+  t = await startCoreForTest({ activationExpiryJobIntervalMs: 0, operationExpiryJobIntervalMs: 0, callbackDeliveryEnabled: true, callbackPollIntervalMs: 200 });
   ops = createClient(OperationService, createGrpcTransport({ baseUrl: t.core.url }));
   appName = `ops-${randomUUID()}`;
   otherAppName = `other-${randomUUID()}`;
@@ -128,6 +146,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
+  receiver?.closeAllConnections();
+  receiver?.close();
 });
 
 describe("operation templates", () => {
@@ -296,6 +316,24 @@ describe("approving", () => {
     // An activation of another user cannot be bound at all.
     expect(await errorCodeOf(createPayment({ userId: "someone-else", applications: [name], activationId }))).toBe("ERR0024");
     expect(await errorCodeOf(createPayment({ userId, applications: [name], activationId: randomUUID() }))).toBe("ERR0009");
+  });
+});
+
+describe("delivery", () => {
+  it("the delivery worker POSTs each change's body to the receiver, in order, exactly as written to the outbox", async () => {
+    const operation = await createPayment();
+    await approve(operation.id, { data: "wrong" });
+    await approve(operation.id);
+    const written = await eventsOf(fullCallback, operation.id);
+    expect(written.map((event) => [event.status, event.failureCount])).toEqual([
+      ["PENDING", 0],
+      ["PENDING", 1],
+      ["APPROVED", 1],
+    ]);
+    const deliveredFor = (callbackId: string) => (received.get(callbackId) ?? []).filter((body) => body.operationId === operation.id);
+    await expect.poll(() => deliveredFor(fullCallback), { timeout: 15_000, interval: 50 }).toEqual(written);
+    await expect.poll(() => deliveredFor(statusCallback), { timeout: 15_000, interval: 50 }).toEqual(await eventsOf(statusCallback, operation.id));
+    expect(deliveredFor(otherAppCallback)).toEqual([]);
   });
 });
 

@@ -10,11 +10,6 @@ export function findApplicationByName(tx: Tx, name: string, options: { forUpdate
   return tx.findOne(Application, { name }, options.forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
 }
 
-/** The applications with these names (Cloud ids); a name without one is missing from the answer. */
-export function findApplicationsByNames(tx: Tx, names: readonly string[]) {
-  return tx.find(Application, { name: { $in: [...names] } });
-}
-
 export function listApplicationsInCreationOrder(tx: Tx) {
   return tx.find(Application, {}, { orderBy: { id: "asc" } });
 }

@@ -29,15 +29,6 @@ export function findEnabledCallback(tx: Tx, id: string, options: { withAuthentic
   );
 }
 
-/** Enabled callbacks of these applications that want operation status changes, in creation order. */
-export function listOperationStatusCallbacks(tx: Tx, applicationIds: readonly number[]) {
-  return tx.find(
-    ApplicationCallback,
-    { applicationId: { $in: [...applicationIds] }, type: "OPERATION_STATUS_CHANGE", enabled: true },
-    { orderBy: { timestampCreated: "asc", id: "asc" } },
-  );
-}
-
 /** Outbox rows of one callback, oldest first. */
 export function listEventsOfCallback(tx: Tx, applicationCallbackId: string) {
   return tx.find(ApplicationCallbackEvent, { applicationCallbackId }, { orderBy: { id: "asc" } });

@@ -1,6 +1,8 @@
 import {
   EXPIRE_PENDING_OPERATIONS,
   FIND_OPERATION,
+  FIND_TEMPLATE_FOR_OPERATION,
+  LIST_OPERATION_CALLBACKS,
   INSERT_OPERATION,
   LIST_OPERATIONS_OF_USER,
   LOCK_OPERATION,
@@ -37,6 +39,39 @@ export interface OperationRecord {
   timestampCreated: Date;
   timestampExpires: Date;
   timestampFinalized: Date | null;
+}
+
+/** An operation callback as a status change needs it: where the event goes and what its payload holds. */
+export interface OperationCallbackTarget {
+  id: string;
+  attributes: string[];
+  payloadFormat: string;
+  /** The Cloud id of the callback's application. */
+  applicationName: string;
+}
+
+/** An operation under its row lock, with its applications' operation callbacks. */
+export interface LockedOperation {
+  operation: OperationRecord;
+  callbacks: OperationCallbackTarget[];
+}
+
+/** What creating an operation needs of its template and applications. */
+export interface TemplateForOperation {
+  templateName: string;
+  operationType: string;
+  dataTemplate: string;
+  signatureTypes: string[];
+  maxFailureCount: number;
+  /** Seconds. */
+  expiration: number;
+  /** Those of the asked application names that exist. */
+  applications: string[];
+  callbacks: OperationCallbackTarget[];
+}
+
+interface CallbacksColumn {
+  callbacks: OperationCallbackTarget[] | string;
 }
 
 interface OperationRow {
@@ -91,10 +126,43 @@ export async function findOperation(tx: Tx, id: string): Promise<OperationRecord
   return row ? toOperationRecord(row) : null;
 }
 
-/** `SELECT … FOR UPDATE`: every change of an operation holds this lock until its transaction ends. */
-export async function lockOperation(tx: Tx, id: string): Promise<OperationRecord | null> {
-  const [row] = await executeStatement<OperationRow>(tx, LOCK_OPERATION, [id]);
-  return row ? toOperationRecord(row) : null;
+/**
+ * `SELECT … FOR UPDATE`: every change of an operation holds this lock until its transaction ends. The
+ * operation's callbacks come in the same round trip, so a change can tell them at once.
+ */
+export async function lockOperation(tx: Tx, id: string): Promise<LockedOperation | null> {
+  const [row] = await executeStatement<OperationRow & CallbacksColumn>(tx, LOCK_OPERATION, [id]);
+  return row ? { operation: toOperationRecord(row), callbacks: json(row.callbacks) } : null;
+}
+
+/** The template, which of the named applications exist and their operation callbacks, in one round trip. */
+export async function findTemplateForOperation(tx: Tx, templateName: string, applicationNames: readonly string[]): Promise<TemplateForOperation | null> {
+  const [row] = await executeStatement<{
+    template_name: string;
+    operation_type: string;
+    data_template: string;
+    signature_types: string[] | string;
+    max_failure_count: number;
+    expiration: number | string;
+    applications: string[] | string;
+  } & CallbacksColumn>(tx, FIND_TEMPLATE_FOR_OPERATION, [templateName, applicationNames]);
+  if (!row) return null;
+  return {
+    templateName: row.template_name,
+    operationType: row.operation_type,
+    dataTemplate: row.data_template,
+    signatureTypes: json(row.signature_types),
+    maxFailureCount: Number(row.max_failure_count),
+    expiration: Number(row.expiration),
+    applications: json(row.applications),
+    callbacks: json(row.callbacks),
+  };
+}
+
+/** The operation callbacks of these applications (by Cloud id). */
+export async function listOperationCallbacks(tx: Tx, applicationNames: readonly string[]): Promise<OperationCallbackTarget[]> {
+  const [row] = await executeStatement<CallbacksColumn>(tx, LIST_OPERATION_CALLBACKS, [applicationNames]);
+  return row ? json(row.callbacks) : [];
 }
 
 /** Stores the changeable fields of a locked operation (the caller holds its row lock). */

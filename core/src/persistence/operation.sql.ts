@@ -7,6 +7,19 @@ import type { NamedStatement } from "./sql-statement.ts";
  * {@link SAVE_OPERATION} (plus the callback outbox rows), `commit`.
  */
 
+/**
+ * The enabled OPERATION_STATUS_CHANGE callbacks of the applications whose names `names` (a `text[]` expression)
+ * gives, as one JSON array column `callbacks` of `{id, attributes, payloadFormat, applicationName}`, in creation
+ * order. It rides along with the statement that reads the operation (or its template), so telling the callbacks
+ * costs no round trip of its own. The callback rows are only read here; they are written through their entities.
+ */
+function callbacksOf(names: string): string {
+  return `(select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'attributes', c.attributes, 'payloadFormat', c.payload_format,
+    'applicationName', a.name) order by c.timestamp_created, c.id), '[]'::jsonb)
+  from pa_application_callback c join pa_application a on a.id = c.application_id
+  where a.name = any(${names}) and c.type = 'OPERATION_STATUS_CHANGE' and c.enabled) as callbacks`;
+}
+
 /** The columns of an operation as the repository maps them. */
 const OPERATION_COLUMNS = `id, user_id, applications, external_id, activation_flag, activation_id, operation_type, template_name, data,
   parameters, additional_data, status, status_reason, signature_type, failure_count, max_failure_count, timestamp_created,
@@ -33,12 +46,34 @@ export const FIND_OPERATION: NamedStatement = {
 /**
  * Locks the operation row until the transaction ends: every change of an operation (approval, rejection,
  * failure, cancel, expiry, claim) holds it, so concurrent calls queue here and exactly one of them finishes it,
- * and no failure is counted twice or lost. `$1` id.
+ * and no failure is counted twice or lost. Reads its applications' operation callbacks in the same round trip.
+ * `$1` id.
  */
 export const LOCK_OPERATION: NamedStatement = {
   name: "pa_operation_lock",
-  text: `select ${OPERATION_COLUMNS} from pa_operation where id = $1 for update`,
+  text: `select ${OPERATION_COLUMNS},
+  ${callbacksOf("array(select jsonb_array_elements_text(pa_operation.applications))")}
+from pa_operation where id = $1 for update of pa_operation`,
   locksRows: true,
+};
+
+/**
+ * What creating an operation reads, in one round trip: the template `$1`, which of the application names `$2`
+ * exist (`applications`, their names) and those applications' operation callbacks. No row when there is no
+ * such template. The template is only read here; it is written through its entity.
+ */
+export const FIND_TEMPLATE_FOR_OPERATION: NamedStatement = {
+  name: "pa_operation_template_for_operation",
+  text: `select t.template_name, t.operation_type, t.data_template, t.signature_types, t.max_failure_count, t.expiration,
+  (select coalesce(jsonb_agg(a.name), '[]'::jsonb) from pa_application a where a.name = any($2::text[])) as applications,
+  ${callbacksOf("$2::text[]")}
+from pa_operation_template t where t.template_name = $1`,
+};
+
+/** The operation callbacks of the applications named `$1` (a `text[]`): one query for an expiry batch. */
+export const LIST_OPERATION_CALLBACKS: NamedStatement = {
+  name: "pa_operation_callbacks",
+  text: `select ${callbacksOf("$1::text[]")}`,
 };
 
 /**
@@ -90,6 +125,8 @@ export const OPERATION_STATEMENTS: readonly NamedStatement[] = [
   INSERT_OPERATION,
   FIND_OPERATION,
   LOCK_OPERATION,
+  FIND_TEMPLATE_FOR_OPERATION,
+  LIST_OPERATION_CALLBACKS,
   SAVE_OPERATION,
   LIST_OPERATIONS_OF_USER,
   EXPIRE_PENDING_OPERATIONS,

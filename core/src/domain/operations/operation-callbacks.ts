@@ -1,6 +1,4 @@
-import { findApplicationsByNames } from "../../persistence/application.repository.ts";
-import { listOperationStatusCallbacks } from "../../persistence/callback.repository.ts";
-import type { OperationRecord } from "../../persistence/operation.repository.ts";
+import type { OperationCallbackTarget, OperationRecord } from "../../persistence/operation.repository.ts";
 import type { Tx } from "../../persistence/tx.ts";
 import { enqueueCallbackEvents } from "../callbacks/callback-outbox.ts";
 import { callbackPayload } from "../callbacks/callback-payloads.ts";
@@ -37,24 +35,23 @@ export function operationCallbackSubject(operation: OperationRecord): CallbackSu
 }
 
 /**
- * Writes, in the caller's transaction, one OPERATION_STATUS_CHANGE event per enabled operation callback of each
- * operation's applications, with the operation as it is now, so a change and its notification commit or vanish
- * together. The operation id is the ordering key, so one operation's events reach a callback in order. The
- * callbacks of all given operations are read at once (the expiry job passes a whole batch).
+ * Writes, in the caller's transaction, one OPERATION_STATUS_CHANGE event per given callback of each operation's
+ * applications, with the operation as it is now, so a change and its notification commit or vanish together.
+ * The operation id is the ordering key, so one operation's events reach a callback in order. `callbacks` come
+ * with the statement that read or locked the operation (or, for an expiry batch, one query for the batch).
  */
-export async function enqueueOperationCallbacks(tx: Tx, operations: readonly OperationRecord[], now: Date): Promise<number> {
-  if (operations.length === 0) return 0;
-  const applications = await findApplicationsByNames(tx, [...new Set(operations.flatMap((operation) => operation.applications))]);
-  if (applications.length === 0) return 0;
-  const callbacks = await listOperationStatusCallbacks(tx, applications.map((application) => application.id));
-  if (callbacks.length === 0) return 0;
-  const nameById = new Map(applications.map((application) => [application.id, application.name]));
+export async function enqueueOperationCallbacks(
+  tx: Tx,
+  operations: readonly OperationRecord[],
+  callbacks: readonly OperationCallbackTarget[],
+  now: Date,
+): Promise<number> {
   const events = operations.flatMap((operation) => {
+    const targets = callbacks.filter((callback) => operation.applications.includes(callback.applicationName));
+    if (targets.length === 0) return [];
     const subject = operationCallbackSubject(operation);
-    return callbacks
-      .filter((callback) => operation.applications.includes(nameById.get(callback.applicationId) ?? ""))
-      .map((callback) => ({ callbackId: callback.id, payload: callbackPayload(subject, callback), orderingKey: operation.id, now }));
+    return targets.map((callback) => ({ callbackId: callback.id, payload: callbackPayload(subject, callback), orderingKey: operation.id, now }));
   });
-  await enqueueCallbackEvents(tx, events);
+  if (events.length > 0) await enqueueCallbackEvents(tx, events);
   return events.length;
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../../persistence/db.ts";
-import { expirePendingOperations } from "../../persistence/operation.repository.ts";
+import { expirePendingOperations, listOperationCallbacks } from "../../persistence/operation.repository.ts";
 import { enqueueOperationCallbacks } from "./operation-callbacks.ts";
 
 /**
@@ -14,7 +14,9 @@ export async function expireOperations(db: Db, now: Date = new Date(), batchSize
   for (;;) {
     const batch = await db.transaction(async (tx) => {
       const operations = await expirePendingOperations(tx, now, batchSize);
-      await enqueueOperationCallbacks(tx, operations, now);
+      if (operations.length === 0) return 0;
+      const callbacks = await listOperationCallbacks(tx, [...new Set(operations.flatMap((operation) => operation.applications))]);
+      await enqueueOperationCallbacks(tx, operations, callbacks, now);
       return operations.length;
     });
     expired += batch;

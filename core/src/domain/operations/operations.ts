@@ -1,11 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import { findActivation } from "../../persistence/activation.repository.ts";
-import { findApplicationsByNames } from "../../persistence/application.repository.ts";
+import { findApplicationById } from "../../persistence/application.repository.ts";
 import type { Db } from "../../persistence/db.ts";
-import { findOperationTemplate } from "../../persistence/operation-template.repository.ts";
-import { findOperation, insertOperation, listOperationsOfUser, lockOperation, saveOperation } from "../../persistence/operation.repository.ts";
-import type { OperationRecord } from "../../persistence/operation.repository.ts";
+import {
+  findOperation,
+  findTemplateForOperation,
+  insertOperation,
+  listOperationsOfUser,
+  lockOperation,
+  saveOperation,
+} from "../../persistence/operation.repository.ts";
+import type { LockedOperation, OperationRecord } from "../../persistence/operation.repository.ts";
 import type { Tx } from "../../persistence/tx.ts";
 import { AdminError, ServiceError, ServiceErrors } from "../errors.ts";
 import { enqueueOperationCallbacks } from "./operation-callbacks.ts";
@@ -60,16 +66,16 @@ export interface CreateOperationInput {
  */
 export async function createOperation(db: Db, input: CreateOperationInput, now: Date = new Date()): Promise<OperationRecord> {
   return db.transaction(async (tx) => {
-    const template = await findOperationTemplate(tx, input.templateName);
-    if (!template) throw new ServiceError(ServiceErrors.OPERATION_TEMPLATE_NOT_FOUND);
     const applicationNames = [...new Set(input.applications)];
-    const applications = await findApplicationsByNames(tx, applicationNames);
-    if (applications.length !== applicationNames.length) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
+    const template = await findTemplateForOperation(tx, input.templateName, applicationNames);
+    if (!template) throw new ServiceError(ServiceErrors.OPERATION_TEMPLATE_NOT_FOUND);
+    if (template.applications.length !== applicationNames.length) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
     if (input.activationId !== undefined) {
       const activation = await findActivation(tx, input.activationId);
       if (!activation) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);
+      const application = await findApplicationById(tx, activation.applicationId);
       const sameUser = input.userId === undefined || activation.userId === input.userId;
-      if (!sameUser || !applications.some((application) => application.id === activation.applicationId)) {
+      if (!sameUser || !application || !applicationNames.includes(application.name)) {
         throw invalid("activationId belongs to another user or application");
       }
     }
@@ -97,7 +103,7 @@ export async function createOperation(db: Db, input: CreateOperationInput, now: 
       timestampFinalized: null,
     };
     await insertOperation(tx, operation);
-    await enqueueOperationCallbacks(tx, [operation], now);
+    await enqueueOperationCallbacks(tx, [operation], template.callbacks, now);
     return operation;
   });
 }
@@ -113,7 +119,7 @@ export async function getOperation(db: Db, input: { operationId: string; userId?
   const needsLock = isExpired(found, now) || (input.userId !== undefined && found.userId === null);
   const operation = needsLock
     ? await db.transaction(async (tx) => {
-        const locked = await lockTouched(tx, input.operationId, now);
+        const { operation: locked } = await lockTouched(tx, input.operationId, now);
         if (input.userId !== undefined && locked.userId === null) {
           locked.userId = input.userId;
           await saveOperation(tx, locked);
@@ -144,7 +150,7 @@ export async function listOperations(
       offset: input.pageNumber * input.pageSize,
     });
     const current: OperationRecord[] = [];
-    for (const operation of page) current.push(isExpired(operation, now) ? await lockTouched(tx, operation.id, now) : operation);
+    for (const operation of page) current.push(isExpired(operation, now) ? (await lockTouched(tx, operation.id, now)).operation : operation);
     return input.status === undefined ? current : current.filter((operation) => operation.status === input.status);
   });
 }
@@ -162,15 +168,16 @@ export async function approveOperation(
   now: Date = new Date(),
 ): Promise<UserActionOutcome> {
   return db.transaction(async (tx) => {
-    const operation = await lockTouched(tx, input.operationId, now);
+    const locked = await lockTouched(tx, input.operationId, now);
+    const { operation } = locked;
     if (operation.status !== OperationStatus.PENDING || !actsFor(operation, input)) return { result: "APPROVAL_FAILED", operation };
     operation.userId ??= input.userId;
     Object.assign(operation.additionalData, input.additionalData);
     if (operation.data === input.data && operation.signatureType.includes(input.signatureType)) {
-      await finish(tx, operation, OperationStatus.APPROVED, now);
+      await finish(tx, locked, OperationStatus.APPROVED, now);
       return { result: "APPROVED", operation };
     }
-    return countFailure(tx, operation, now);
+    return countFailure(tx, locked, now);
   });
 }
 
@@ -181,11 +188,12 @@ export async function rejectOperation(
   now: Date = new Date(),
 ): Promise<UserActionOutcome> {
   return db.transaction(async (tx) => {
-    const operation = await lockTouched(tx, input.operationId, now);
+    const locked = await lockTouched(tx, input.operationId, now);
+    const { operation } = locked;
     if (operation.status !== OperationStatus.PENDING || !actsFor(operation, input)) return { result: "REJECT_FAILED", operation };
     operation.userId ??= input.userId;
     Object.assign(operation.additionalData, input.additionalData);
-    await finish(tx, operation, OperationStatus.REJECTED, now);
+    await finish(tx, locked, OperationStatus.REJECTED, now);
     return { result: "REJECTED", operation };
   });
 }
@@ -201,10 +209,11 @@ export async function failApprovalOperation(
   now: Date = new Date(),
 ): Promise<UserActionOutcome> {
   return db.transaction(async (tx) => {
-    const operation = await lockTouched(tx, input.operationId, now);
+    const locked = await lockTouched(tx, input.operationId, now);
+    const { operation } = locked;
     if (operation.status !== OperationStatus.PENDING) return { result: "APPROVAL_FAILED", operation };
     Object.assign(operation.additionalData, input.additionalData);
-    return countFailure(tx, operation, now);
+    return countFailure(tx, locked, now);
   });
 }
 
@@ -215,11 +224,12 @@ export async function cancelOperation(
   now: Date = new Date(),
 ): Promise<OperationRecord> {
   return db.transaction(async (tx) => {
-    const operation = await lockTouched(tx, input.operationId, now);
+    const locked = await lockTouched(tx, input.operationId, now);
+    const { operation } = locked;
     if (operation.status !== OperationStatus.PENDING) throw new ServiceError(ServiceErrors.OPERATION_INVALID_STATE);
     Object.assign(operation.additionalData, input.additionalData);
     operation.statusReason = input.statusReason ?? null;
-    await finish(tx, operation, OperationStatus.CANCELED, now);
+    await finish(tx, locked, OperationStatus.CANCELED, now);
     return operation;
   });
 }
@@ -231,10 +241,10 @@ export async function cancelOperation(
  */
 export async function announceOperationStatus(db: Db, operationId: string, now: Date = new Date()): Promise<void> {
   await db.transaction(async (tx) => {
-    const operation = await lockOperation(tx, operationId);
-    if (!operation) throw new AdminError("ERROR_OPERATION_NOT_FOUND", "Operation not found");
+    const locked = await lockOperation(tx, operationId);
+    if (!locked) throw new AdminError("ERROR_OPERATION_NOT_FOUND", "Operation not found");
     // An expiry found here is announced by expireLocked itself; otherwise announce the current state.
-    if (!(await expireLocked(tx, operation, now))) await enqueueOperationCallbacks(tx, [operation], now);
+    if (!(await expireLocked(tx, locked, now))) await enqueueOperationCallbacks(tx, [locked.operation], locked.callbacks, now);
   });
 }
 
@@ -244,17 +254,17 @@ export function isExpired(operation: OperationRecord, now: Date): boolean {
 }
 
 /** Locks the operation (ERR0034 when there is none) and expires it first if its time is up. */
-async function lockTouched(tx: Tx, operationId: string, now: Date): Promise<OperationRecord> {
-  const operation = await lockOperation(tx, operationId);
-  if (!operation) throw notFound();
-  await expireLocked(tx, operation, now);
-  return operation;
+async function lockTouched(tx: Tx, operationId: string, now: Date): Promise<LockedOperation> {
+  const locked = await lockOperation(tx, operationId);
+  if (!locked) throw notFound();
+  await expireLocked(tx, locked, now);
+  return locked;
 }
 
 /** Lazy expiry of a locked operation; true when it expired now. */
-async function expireLocked(tx: Tx, operation: OperationRecord, now: Date): Promise<boolean> {
-  if (!isExpired(operation, now)) return false;
-  await finish(tx, operation, OperationStatus.EXPIRED, now);
+async function expireLocked(tx: Tx, locked: LockedOperation, now: Date): Promise<boolean> {
+  if (!isExpired(locked.operation, now)) return false;
+  await finish(tx, locked, OperationStatus.EXPIRED, now);
   return true;
 }
 
@@ -266,23 +276,24 @@ function actsFor(operation: OperationRecord, actor: Actor): boolean {
 }
 
 /** One more failure of a locked PENDING operation; the last allowed one ends it FAILED. */
-async function countFailure(tx: Tx, operation: OperationRecord, now: Date): Promise<UserActionOutcome> {
+async function countFailure(tx: Tx, locked: LockedOperation, now: Date): Promise<UserActionOutcome> {
+  const { operation } = locked;
   operation.failureCount += 1;
   if (operation.failureCount >= operation.maxFailureCount) {
-    await finish(tx, operation, OperationStatus.FAILED, now);
+    await finish(tx, locked, OperationStatus.FAILED, now);
     return { result: "OPERATION_FAILED", operation };
   }
   await saveOperation(tx, operation);
-  await enqueueOperationCallbacks(tx, [operation], now);
+  await enqueueOperationCallbacks(tx, [operation], locked.callbacks, now);
   return { result: "APPROVAL_FAILED", operation };
 }
 
 /** Ends a locked PENDING operation in a final status and tells its callbacks, in the same transaction. */
-async function finish(tx: Tx, operation: OperationRecord, status: OperationStatusName, now: Date): Promise<void> {
-  operation.status = status;
-  operation.timestampFinalized = now;
-  await saveOperation(tx, operation);
-  await enqueueOperationCallbacks(tx, [operation], now);
+async function finish(tx: Tx, locked: LockedOperation, status: OperationStatusName, now: Date): Promise<void> {
+  locked.operation.status = status;
+  locked.operation.timestampFinalized = now;
+  await saveOperation(tx, locked.operation);
+  await enqueueOperationCallbacks(tx, [locked.operation], locked.callbacks, now);
 }
 
 function notFound(): ServiceError {
