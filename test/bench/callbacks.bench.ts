@@ -14,6 +14,7 @@
  * BENCH_BACKLOG (default 10000), BENCH_RATE (status changes per second, default 100), BENCH_DURATION_MS (default 10000).
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClient } from "@connectrpc/connect";
@@ -92,11 +93,14 @@ async function main(): Promise<void> {
     const started = performance.now();
     core = await startProcess({ name: "core", script: "core/src/main.ts", env, urlPattern: LISTENING.core });
     const listening = performance.now();
+    const cpuBefore = cpuSeconds(core.process.pid);
     while (delivered < backlog) await sleep(20);
+    const cpuUsed = cpuSeconds(core.process.pid) - cpuBefore;
     const seconds = (lastAt - firstAt) / 1000;
     console.log(
       `throughput: ${backlog} events in ${seconds.toFixed(2)} s from first to last delivery = ${Math.round(backlog / seconds)} events/s ` +
-        `(core start ${Math.round(listening - started)} ms; start to last delivery ${((lastAt - started) / 1000).toFixed(2)} s)`,
+        `(core start ${Math.round(listening - started)} ms; start to last delivery ${((lastAt - started) / 1000).toFixed(2)} s); ` +
+        `core CPU ${((cpuUsed * 1000) / backlog).toFixed(3)} ms per event; machine load average ${readLoad()}`,
     );
 
     // Steady status changes against the running core.
@@ -128,13 +132,31 @@ async function main(): Promise<void> {
     callMs.sort((a, b) => a - b);
     console.log(
       `delay at ${achievedRate.toFixed(0)} status changes/s (${total} changes): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${delays[delays.length - 1].toFixed(1)} ms` +
-        ` (RemoveActivation itself: p50 ${callMs[Math.floor(callMs.length / 2)].toFixed(1)} ms, p99 ${callMs[Math.floor(callMs.length * 0.99)].toFixed(1)} ms)`,
+        ` (RemoveActivation itself: p50 ${callMs[Math.floor(callMs.length / 2)].toFixed(1)} ms, p99 ${callMs[Math.floor(callMs.length * 0.99)].toFixed(1)} ms); machine load average ${readLoad()}`,
     );
   } finally {
     await core?.stop();
     receiver.closeAllConnections();
     receiver.close();
     await database.drop();
+  }
+}
+
+/** User + system CPU seconds of a process so far (Linux `/proc`; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function readLoad(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "unknown";
   }
 }
 
