@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import type { Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
@@ -22,7 +22,7 @@ import { listEventsOfCallback } from "../core/src/persistence/callback.repositor
 import type { Db } from "../core/src/persistence/db.ts";
 import { startRestGateway } from "../gateway-rest/src/server.ts";
 import type { RestGateway } from "../gateway-rest/src/server.ts";
-import { TEST_ADMIN, startCoreForTest } from "./support/core-in-process.ts";
+import { TEST_ADMIN, basicAuth, startCoreForTest } from "./support/core-in-process.ts";
 import type { CoreUnderTest } from "./support/core-in-process.ts";
 import { activateDevice, createTestApplication, errorCodeOf } from "./support/powerauth-flows.ts";
 
@@ -496,6 +496,25 @@ describe("concurrency: exactly one winner, never a lost failure", () => {
       expect((await ops.getOperation({ operationId: operation.id })).operation).toMatchObject({ status: OperationStatus.FAILED, failureCount: 3 });
       const counts = (await eventsOf(statusCallback, operation.id)).map((event) => `${event.status}:${event.failureCount}`);
       expect(counts).toEqual(["PENDING:0", "PENDING:1", "PENDING:2", "FAILED:3"]);
+    }
+  });
+});
+
+describe("access", () => {
+  it("with restricted access, OperationService needs integration credentials like the PowerAuth service", async () => {
+    const restricted = await startCoreForTest({ restrictAccess: true, activationExpiryJobIntervalMs: 0, operationExpiryJobIntervalMs: 0 });
+    try {
+      const anonymous = createClient(OperationService, createGrpcTransport({ baseUrl: restricted.core.url }));
+      await expect(anonymous.listOperationTemplates({})).rejects.toMatchObject({ code: Code.Unauthenticated });
+      const adminAuthorization = `Basic ${Buffer.from(`${TEST_ADMIN.username}:${TEST_ADMIN.password}`).toString("base64")}`;
+      const integration = await restricted.grpc.createIntegration({ name: "ops-integration" }, { headers: { authorization: adminAuthorization } });
+      const authorized = createClient(
+        OperationService,
+        createGrpcTransport({ baseUrl: restricted.core.url, interceptors: [basicAuth(integration.clientToken, integration.clientSecret)] }),
+      );
+      expect((await authorized.listOperationTemplates({})).templates).toEqual([]);
+    } finally {
+      await restricted.close();
     }
   });
 });
