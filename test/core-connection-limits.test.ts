@@ -218,8 +218,16 @@ describe("core HTTP/1.1 and connection limits", () => {
 
 describe("core admin API under a wrong-password flood", () => {
   it("turns away logins beyond its hashing capacity with UNAVAILABLE, checks the others, and keeps serving", async () => {
-    // One hashing thread and no queue, so that a handful of concurrent logins already saturates it.
-    const flooded = await startCoreForTest({ argon2Threads: 1, argon2MaxQueue: 0 });
+    // One hashing thread and no queue, so that a handful of concurrent logins already saturates it. The login
+    // throttles (failures and checks in flight per username and address) are set out of the way: this test is
+    // about the pool's own bound, which must hold even when they let a flood through.
+    const flooded = await startCoreForTest({
+      argon2Threads: 1,
+      argon2MaxQueue: 0,
+      adminLoginMaxFailures: 1_000,
+      adminLoginMaxFailuresPerAddress: 1_000,
+      adminLoginMaxInFlight: 1_000,
+    });
     try {
       const transport = createGrpcTransport({ baseUrl: flooded.core.url, interceptors: [basicAuth(TEST_ADMIN.username, "wrong-password")] });
       const attacker = createClient(AdminService, transport);
