@@ -116,6 +116,16 @@ export function malformedJson(): HttpResult {
   return { status: 400, body: envelope("ERROR_REQUEST", MESSAGE.malformedJson) };
 }
 
+/** A body whose bytes are not UTF-8: refused rather than stored with replacement characters. */
+export function invalidEncoding(): HttpResult {
+  return { status: 400, body: envelope("ERROR_REQUEST", "Request body is not valid UTF-8") };
+}
+
+/** A body nesting objects or arrays deeper than any document of the API. */
+export function nestedTooDeep(maxDepth: number): HttpResult {
+  return { status: 400, body: envelope("ERROR_REQUEST", `JSON request body is nested deeper than ${maxDepth} levels`) };
+}
+
 /** Input that failed boundary validation, rendered the way the endpoint's part of the specification shows. */
 export function invalidRequest(err: RequestValidationError, style: ValidationStyle): HttpResult {
   const first = err.violations[0];

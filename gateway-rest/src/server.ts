@@ -17,9 +17,11 @@ import {
   incompleteBody,
   fromCoreError,
   internalError,
+  invalidEncoding,
   invalidRequest,
   malformedJson,
   methodNotAllowed,
+  nestedTooDeep,
   payloadTooLarge,
   unauthorized,
   unsupportedMediaType,
@@ -27,7 +29,7 @@ import {
 import type { HttpResult } from "./errors.ts";
 import { createRouter } from "./routes.ts";
 import type { Router } from "./routes.ts";
-import { RequestValidationError } from "./validation.ts";
+import { MAX_JSON_DEPTH, RequestValidationError, controlCharactersInJson, controlCharactersInParams, jsonDepthExceeds } from "./validation.ts";
 
 export type RestGatewayOptions = {
   port: number;
@@ -54,6 +56,7 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const DEFAULT_CORE_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 5_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** What handling a request needs; built once per gateway and never changed afterwards. */
 type GatewayContext = {
@@ -170,12 +173,24 @@ async function handleRequest(
   if (raw === "aborted") return incompleteBody();
   let body: unknown;
   if (match.route.body && raw.length > 0) {
+    let text: string;
     try {
-      body = JSON.parse(raw.toString("utf8"));
+      // Non-fatal decoding would store U+FFFD in place of the caller's bytes.
+      text = UTF8.decode(raw);
+    } catch {
+      return invalidEncoding();
+    }
+    // Before parsing: the core's protobuf values refuse deep nesting with an internal error, and so would a stack.
+    if (jsonDepthExceeds(text)) return nestedTooDeep(MAX_JSON_DEPTH);
+    try {
+      body = JSON.parse(text);
     } catch {
       return malformedJson();
     }
   }
+  // A NUL or other control character in an id or a JSON string can never be valid (nor stored).
+  const controls = [...controlCharactersInParams(match.params), ...controlCharactersInJson(body)];
+  if (controls.length > 0) return invalidRequest(new RequestValidationError(controls), "violations");
 
   try {
     const json = await match.route.handle({

@@ -265,3 +265,62 @@ function fieldPath(obj: JsonObject, key: string): string {
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Deepest JSON nesting a body may have; the REST surface's deepest document (a configuration value) needs far less. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether a JSON text nests objects and arrays deeper than `maxDepth`. A linear scan that skips string
+ * contents, so it runs before JSON.parse and never recurses: a hostile 100,000-deep body costs one pass.
+ */
+export function jsonDepthExceeds(text: string, maxDepth = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+// NUL and the other C0 controls (and DEL); tab, LF and CR are ordinary whitespace in free text.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const ANY_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const NO_CONTROL_CHARACTERS = "must not contain control characters";
+
+/** Path ids (application names, UUIDs): one violation per id carrying any control character, tab included. */
+export function controlCharactersInParams(params: Readonly<Record<string, string>>): Violation[] {
+  return Object.entries(params)
+    .filter(([, value]) => ANY_CONTROL_CHARACTER.test(value))
+    .map(([fieldName]) => ({ fieldName, hint: NO_CONTROL_CHARACTERS, missing: false }));
+}
+
+/**
+ * Strings of a parsed body (keys and values, at any depth) carrying a NUL or another control character, named
+ * by their dotted path. Iterative; the depth is already bounded by {@link jsonDepthExceeds}.
+ */
+export function controlCharactersInJson(json: unknown): Violation[] {
+  const violations: Violation[] = [];
+  const pending: Array<[string, unknown]> = [["body", json]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [path, value] = next;
+    if (typeof value === "string") {
+      if (CONTROL_CHARACTER.test(value)) violations.push({ fieldName: path, hint: NO_CONTROL_CHARACTERS, missing: false });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => pending.push([`${path}[${i}]`, item]));
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        const itemPath = path === "body" ? key : `${path}.${key}`;
+        if (CONTROL_CHARACTER.test(key)) violations.push({ fieldName: itemPath, hint: NO_CONTROL_CHARACTERS, missing: false });
+        else pending.push([itemPath, item]);
+      }
+    }
+  }
+  return violations.sort((a, b) => a.fieldName.localeCompare(b.fieldName));
+}

@@ -81,3 +81,27 @@ describe("renderResponse()", () => {
     expect(readEnvelope(xml).payload.local).toBe("GetSystemStatusResponse");
   });
 });
+
+describe("readEnvelope() credential bounds", () => {
+  const token = (username: string, password: string) =>
+    security(`<wsse:UsernameToken><wsse:Username>${username}</wsse:Username><wsse:Password>${password}</wsse:Password></wsse:UsernameToken>`);
+  const body = "<v3:GetSystemStatusRequest/>";
+
+  it("accepts credentials of up to 1024 characters", () => {
+    const req = readEnvelope(envelope(body, token("u".repeat(1024), "p".repeat(1024))));
+    expect(req.credentials?.username).toHaveLength(1024);
+  });
+
+  it.each([
+    ["a 60,000-character username", "u".repeat(60_000), "p", /wsse:Username is longer than 1024/],
+    ["a 1025-character password", "u", "p".repeat(1025), /wsse:Password is longer than 1024/],
+    ["a tab inside the password", "u", "a&#9;b", /wsse:Password must not contain control characters/],
+  ])("refuses %s as a client error", (_name, username, password, message) => {
+    expect(() => readEnvelope(envelope(body, token(username, password)))).toThrow(message);
+    expect(kindOf(() => readEnvelope(envelope(body, token(username, password))))).toBe("client");
+  });
+
+  it("refuses a NUL character reference in the username as malformed XML", () => {
+    expect(kindOf(() => readEnvelope(envelope(body, token("ad&#0;min", "p"))))).toBe("xml");
+  });
+});

@@ -115,6 +115,7 @@ function readSecurity(security: XmlElement): UsernameToken | undefined {
   if (username.includes(":")) throw new SoapEnvelopeError("client", "wsse:Username must not contain ':'");
   const password = passwords[0];
   if (!password) throw new SoapEnvelopeError("client", "wsse:UsernameToken without a wsse:Password is not supported");
+  checkCredential(username, "wsse:Username");
   const type = attribute(password, "", "Type");
   if (type !== undefined && type !== PASSWORD_TEXT) {
     throw new SoapEnvelopeError(
@@ -122,7 +123,21 @@ function readSecurity(security: XmlElement): UsernameToken | undefined {
       `${type === PASSWORD_DIGEST ? "PasswordDigest" : "this password type"} is not supported: only PasswordText is supported`,
     );
   }
-  return { username, password: directText(password) };
+  const passwordText = directText(password);
+  checkCredential(passwordText, "wsse:Password");
+  return { username, password: passwordText };
+}
+
+/** The core refuses longer credentials (and control characters) in HTTP Basic; no stored one can match them. */
+const MAX_CREDENTIAL_LENGTH = 1024;
+
+/** Bad credentials are the caller's fault: a Client fault here, rather than an over-long header to the core. */
+function checkCredential(value: string, name: string): void {
+  if (value.length > MAX_CREDENTIAL_LENGTH) {
+    throw new SoapEnvelopeError("client", `${name} is longer than ${MAX_CREDENTIAL_LENGTH} characters`);
+  }
+  // XML 1.0 already refuses NUL and most C0 characters; tab, LF and CR are XML characters but no credential's.
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new SoapEnvelopeError("client", `${name} must not contain control characters`);
 }
 
 const ENVELOPE_OPEN = `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAP11_ENV_NS}"><SOAP-ENV:Header/><SOAP-ENV:Body>`;

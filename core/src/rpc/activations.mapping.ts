@@ -40,6 +40,7 @@ import {
   requireActivationId,
   requireEciesRequest,
   requireText,
+  withoutControlCharacters,
   requireTimestamp,
 } from "./validation.ts";
 
@@ -54,7 +55,7 @@ export interface ActivationChangeInput {
 /** The user id is checked by the domain (ERR0001), as the reference does. */
 export function fromProtoInitActivation(request: InitActivationRequest): InitActivationInput {
   return {
-    userId: request.userId,
+    userId: withoutControlCharacters(request.userId, "userId"),
     applicationId: applicationIdOrZero(request.applicationId),
     timestampActivationExpire: optionalTimestamp(request.timestampActivationExpire),
     maxFailureCount: optionalPositive(request.maxFailureCount, "maxFailureCount"),
@@ -92,7 +93,7 @@ export function fromProtoCreateActivation(
   request: CreateActivationRequest,
 ): Omit<InitActivationInput, "applicationId"> & { applicationKey: string; request: EciesRequest } {
   return {
-    userId: request.userId,
+    userId: withoutControlCharacters(request.userId, "userId"),
     timestampActivationExpire: optionalTimestamp(request.timestampActivationExpire),
     maxFailureCount: optionalPositive(request.maxFailureCount, "maxFailureCount"),
     applicationKey: requireText(request.applicationKey, "applicationKey"),

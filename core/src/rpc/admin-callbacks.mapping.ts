@@ -16,7 +16,7 @@ import type {
 } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import type { CallbackType } from "../domain/callbacks/callback-rules.ts";
 import type { CallbackAuthenticationInput, CloudCallbackInput, CloudCallbackView } from "../domain/callbacks/cloud-callbacks.ts";
-import { invalidAdminField, requireAdminField } from "./validation.ts";
+import { invalidAdminField, requireAdminField, withoutAdminControlCharacters } from "./validation.ts";
 
 /** The proto ⇄ domain mapping of the Cloud Admin API's callbacks (AdminService Create/List/Update/RemoveCallback). */
 
@@ -75,9 +75,9 @@ export function toProtoRemovedCallback() {
 function fromProtoCallbackSettings(request: CreateCallbackRequest | UpdateCallbackRequest): CloudCallbackInput {
   return {
     applicationName: requireAdminField(request.appId, "appId"),
-    name: request.name,
+    name: withoutAdminControlCharacters(request.name, "name"),
     type: fromProtoCallbackType(request.type),
-    callbackUrl: request.callbackUrl,
+    callbackUrl: withoutAdminControlCharacters(request.callbackUrl, "callbackUrl"),
     attributes: [...request.attributes],
     authentication: request.authentication && fromProtoCallbackAuthentication(request.authentication),
     retentionPeriod: request.retentionPeriod ?? null,

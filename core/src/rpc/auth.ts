@@ -12,6 +12,7 @@ import { AuthenticationError } from "../domain/errors.ts";
 import { authenticateIntegration } from "../domain/access/integrations.ts";
 import { Argon2QueueFullError } from "../workers/argon2-pool.ts";
 import type { Deps } from "./deps.ts";
+import { hasControlCharacter } from "./validation.ts";
 
 /** The address of the connection's peer, set by the server from the socket for every call. */
 export const peerAddressKey = createContextKey<string>("unknown", { description: "peer address" });
@@ -97,11 +98,29 @@ export function clientAddress(deps: Pick<Deps, "config">, header: Headers, conte
   return peer;
 }
 
+/** Longer than any admin password (1024) or integration name and token; bounds what is hashed or looked up. */
+const MAX_CREDENTIAL_LENGTH = 1024;
+
 export function parseBasic(header: string | null): { username: string; password: string } {
   const match = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
   if (!match) throw new AuthenticationError("Missing HTTP Basic credentials");
-  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  let decoded: string;
+  try {
+    decoded = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(match[1], "base64"));
+  } catch {
+    throw new AuthenticationError("Malformed HTTP Basic credentials");
+  }
   const separator = decoded.indexOf(":");
   if (separator <= 0) throw new AuthenticationError("Malformed HTTP Basic credentials");
-  return { username: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
+  const username = decoded.slice(0, separator);
+  const password = decoded.slice(separator + 1);
+  // No stored username or integration token can carry these, and a NUL would fail in the database (a 500): so
+  // they are wrong credentials, refused before any lookup or password hash.
+  if (username.length > MAX_CREDENTIAL_LENGTH || password.length > MAX_CREDENTIAL_LENGTH) {
+    throw new AuthenticationError("HTTP Basic credentials are too long");
+  }
+  if (hasControlCharacter(username) || hasControlCharacter(password)) {
+    throw new AuthenticationError("Malformed HTTP Basic credentials");
+  }
+  return { username, password };
 }

@@ -32,6 +32,7 @@ import {
   requireId,
   requireSignatureTypeV2,
   requireText,
+  withoutControlCharacters,
 } from "./validation.ts";
 
 /** The proto ⇄ domain mapping of the legacy v2 service (protocol 2.x). */
@@ -73,7 +74,7 @@ export function toProtoPrepareActivationV2(result: LegacyKeyExchangeResult) {
 export function fromProtoCreateActivationV2(request: CreateActivationRequest) {
   return {
     ...fromProtoKeyExchange(request),
-    userId: request.userId,
+    userId: withoutControlCharacters(request.userId, "userId"),
     applicationId: requireId(request.applicationId, "applicationId"),
     timestampActivationExpire: optionalTimestamp(request.timestampActivationExpire),
     maxFailureCount: optionalPositive(request.maxFailureCount, "maxFailureCount"),

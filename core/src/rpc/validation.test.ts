@@ -27,6 +27,12 @@ import {
   requireTimestamp,
   requireTokenId,
   requireUuidId,
+  requireNewAdminPassword,
+  requirePushParameter,
+  requireRecoveryCode,
+  requireTextMap,
+  withoutAdminControlCharacters,
+  withoutControlCharacters,
 } from "./validation.ts";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -350,5 +356,36 @@ describe("requireAdminRoles()", () => {
     expectAdminViolations(() => requireAdminRoles(["ROLE_A", ""], false), [{ fieldName: "roles[1]", hint }]);
     expectAdminViolations(() => requireAdminRoles([" ", "ROLE_A"], true), [{ fieldName: "roles[0]", hint }]);
     expectAdminViolations(() => requireAdminRoles(["ROLE_A", "ROLE_B", "r".repeat(256)], true), [{ fieldName: "roles[2]", hint }]);
+  });
+});
+
+describe("control characters", () => {
+  it("refuses a NUL or another C0 control in any text, naming the field", () => {
+    expectInvalid(() => requireText("user\u0000", "userId"), "userId must not contain control characters");
+    expectInvalid(() => optionalText("a\u001bb", "extras"), "extras must not contain control characters");
+    expectInvalid(() => withoutControlCharacters("\u0000", "userId"), "userId must not contain control characters");
+    expectInvalid(() => requireTextMap({ key: "v\u0000" }, "parameters"), "parameters.key must not contain control characters");
+  });
+
+  it("lets tab and line breaks through in free text, but not in identifiers", () => {
+    expect(requireText("line one\r\n\tline two", "data", 100)).toBe("line one\r\n\tline two");
+    expect(withoutControlCharacters("", "userId")).toBe("");
+    expectInvalid(() => requireActivationId(`${UUID.slice(0, 35)}\u0000`), "activationId must not contain control characters");
+    expectInvalid(() => requireActivationId(`${UUID.slice(0, 35)}\t`), "activationId must not contain control characters");
+    expectInvalid(() => requireTokenId("t\n"), "tokenId must not contain control characters");
+    expectInvalid(() => requireUuidId("c\u007f", "callbackId"), "callbackId must not contain control characters");
+    expectInvalid(() => requireRecoveryCode("AAAAA-\u0000"), "recoveryCode must not contain control characters");
+    expectInvalid(() => requireTextMap({ "k\n": "v" }, "parameters"), "parameters key must not contain control characters");
+  });
+
+  it("answers the admin API's ERROR_REQUEST with the field for NULs in names, roles, settings and passwords", () => {
+    const hint = "must not contain control characters";
+    expectAdminViolations(() => requireAdminId("app\u0000"), [{ fieldName: "id", hint }]);
+    expectAdminViolations(() => requireAdminField("a\tb", "appId"), [{ fieldName: "appId", hint }]);
+    expectAdminViolations(() => requireAdminRoles(["ROLE\u0000"], true), [{ fieldName: "roles[0]", hint }]);
+    expectAdminViolations(() => requirePushParameter("topic\u0000", "topic"), [{ fieldName: "topic", hint }]);
+    expectAdminViolations(() => withoutAdminControlCharacters("http://x/\u0000", "callbackUrl"), [{ fieldName: "callbackUrl", hint }]);
+    expectAdminViolations(() => requireNewAdminPassword("long-password\u0000x"), [{ fieldName: "password", hint }]);
+    expect(withoutAdminControlCharacters("line\nbreak", "privateKeyBase64")).toBe("line\nbreak");
   });
 });

@@ -22,16 +22,42 @@ export const MAX_SIGNED_DATA_LENGTH = 512 * 1024;
 /** The longest signature any format produces is 64 characters (3 factors, Base64). */
 export const MAX_SIGNATURE_LENGTH = 255;
 
+/**
+ * C0 controls and DEL. PostgreSQL text cannot hold a NUL at all (the driver fails, the caller saw a 500), and the
+ * others corrupt logs, exports and the status screens that show these values.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Free text (user ids, extras, operation data, device info) may carry tabs and line breaks, nothing else below 0x20. */
+const CONTROL_CHARACTER_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Whether a string carries a control character; `allowWhitespace` lets tab, LF and CR through (free text). */
+export function hasControlCharacter(value: string, allowWhitespace = false): boolean {
+  return (allowWhitespace ? CONTROL_CHARACTER_BUT_WHITESPACE : CONTROL_CHARACTER).test(value);
+}
+
+/** A string the domain checks itself (emptiness, length) that must still never carry a NUL or other control. */
+export function withoutControlCharacters(value: string, field: string): string {
+  if (hasControlCharacter(value, true)) throw invalidRequest(`${field} must not contain control characters`);
+  return value;
+}
+
 export function requireText(value: string | undefined, field: string, maxLength = MAX_TEXT_LENGTH): string {
   if (value === undefined || value.trim() === "") throw invalidRequest(`${field} is required`);
   if (value.length > maxLength) throw invalidRequest(`${field} is longer than ${maxLength} characters`);
-  return value;
+  return withoutControlCharacters(value, field);
 }
 
 export function optionalText(value: string | undefined, field: string, maxLength = MAX_TEXT_LENGTH): string | undefined {
   if (value === undefined || value === "") return undefined;
   if (value.length > maxLength) throw invalidRequest(`${field} is longer than ${maxLength} characters`);
-  return value;
+  return withoutControlCharacters(value, field);
+}
+
+/** Identifiers (UUIDs, codes, keys of maps): no control character at all, not even whitespace ones. */
+function requireIdentifier(value: string | undefined, field: string, maxLength: number): string {
+  const text = requireText(value, field, maxLength);
+  if (hasControlCharacter(text)) throw invalidRequest(`${field} must not contain control characters`);
+  return text;
 }
 
 /** A database id carried as int64: positive and within JavaScript's safe integer range. */
@@ -109,7 +135,7 @@ export function requireEciesRequest(request: { ephemeralPublicKey: string; encry
 }
 
 export function requireActivationId(value: string | undefined): string {
-  return requireText(value, "activationId", UUID_COLUMN_LENGTH);
+  return requireIdentifier(value, "activationId", UUID_COLUMN_LENGTH);
 }
 
 /** For requests where the activation is optional (application-scope ECIES): empty means absent. */
@@ -118,12 +144,12 @@ export function optionalActivationId(value: string | undefined): string | undefi
 }
 
 export function requireTokenId(value: string | undefined): string {
-  return requireText(value, "tokenId", UUID_COLUMN_LENGTH);
+  return requireIdentifier(value, "tokenId", UUID_COLUMN_LENGTH);
 }
 
 /** An integration's or callback's id (a UUID). */
 export function requireUuidId(value: string | undefined, field: string): string {
-  return requireText(value, field, UUID_COLUMN_LENGTH);
+  return requireIdentifier(value, field, UUID_COLUMN_LENGTH);
 }
 
 /** 0 is "not set" and answered by the domain with the reference's ERR0002; negatives are malformed. */
@@ -147,10 +173,13 @@ export function requireSignatureVersion(value: string | undefined): string | und
 /** Cloud Admin ids and names: the admin API's own envelope (ERROR_REQUEST with violations), not ERR0024. */
 const MAX_ADMIN_FIELD_LENGTH = 255;
 
+const NO_CONTROL_CHARACTERS = "must not contain control characters";
+
 export function requireAdminField(value: string, fieldName: string): string {
   const violations: Violation[] = [];
   if (value.trim() === "") violations.push({ fieldName, hint: "must not be empty" });
   else if (value.length > MAX_ADMIN_FIELD_LENGTH) violations.push({ fieldName, hint: `size must be between 1 and ${MAX_ADMIN_FIELD_LENGTH}` });
+  else if (hasControlCharacter(value)) violations.push({ fieldName, hint: NO_CONTROL_CHARACTERS });
   if (violations.length > 0) throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", violations);
   return value;
 }
@@ -169,10 +198,15 @@ export function requireAdminRoles(roles: string[], nonEmpty: boolean): string[] 
   if (nonEmpty && roles.length === 0) {
     throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName: "roles", hint: "must not be empty" }]);
   }
-  const invalid = roles.findIndex((role) => role.trim() === "" || role.length > MAX_ADMIN_FIELD_LENGTH);
+  const invalid = roles.findIndex((role) => role.trim() === "" || role.length > MAX_ADMIN_FIELD_LENGTH || hasControlCharacter(role));
   if (invalid >= 0) {
+    const role = roles[invalid];
+    const sizeOk = role.trim() !== "" && role.length <= MAX_ADMIN_FIELD_LENGTH;
     throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [
-      { fieldName: `roles[${invalid}]`, hint: `must be a non-empty string of at most ${MAX_ADMIN_FIELD_LENGTH} characters` },
+      {
+        fieldName: `roles[${invalid}]`,
+        hint: sizeOk ? NO_CONTROL_CHARACTERS : `must be a non-empty string of at most ${MAX_ADMIN_FIELD_LENGTH} characters`,
+      },
     ]);
   }
   return roles;
@@ -191,6 +225,17 @@ export function requirePushParameter(value: string | undefined, fieldName: strin
   }
   if (value.length > maxLength) {
     throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName, hint: `size must be between 1 and ${maxLength}` }]);
+  }
+  return withoutAdminControlCharacters(value, fieldName);
+}
+
+/**
+ * A Cloud Admin string the domain checks itself (callback names, URLs, push settings): never a NUL or other
+ * control character. Tab and line breaks pass (key files and JSON documents carry them).
+ */
+export function withoutAdminControlCharacters(value: string, fieldName: string): string {
+  if (hasControlCharacter(value, true)) {
+    throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName, hint: NO_CONTROL_CHARACTERS }]);
   }
   return value;
 }
@@ -221,6 +266,10 @@ export function requireNewAdminPassword(value: string): string {
       { fieldName: "password", hint: `size must be between ${MIN_ADMIN_PASSWORD_LENGTH} and ${MAX_ADMIN_PASSWORD_LENGTH}` },
     ]);
   }
+  // HTTP Basic logins refuse control characters, so such a password could never be used.
+  if (hasControlCharacter(value)) {
+    throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName: "password", hint: NO_CONTROL_CHARACTERS }]);
+  }
   return value;
 }
 
@@ -232,7 +281,7 @@ export function requirePuk(value: string | undefined): string {
 
 /** A recovery code, in the activation-code format (the domain answers an unknown one as the reference does). */
 export function requireRecoveryCode(value: string | undefined): string {
-  return requireText(value, "recoveryCode", 23);
+  return requireIdentifier(value, "recoveryCode", 23);
 }
 
 /** An optional enum filter: absent stays absent; the explicit UNSPECIFIED value names no status and is refused. */
@@ -250,7 +299,7 @@ export function requireTextMap(map: Record<string, string>, field: string, optio
   if (entries.length > maxEntries) throw invalidRequest(`${field} has more than ${maxEntries} entries`);
   const result: Record<string, string> = {};
   for (const [key, value] of entries) {
-    result[requireText(key, `${field} key`)] = optionalText(value, `${field}.${key}`, options.maxValueLength ?? 4096) ?? "";
+    result[requireIdentifier(key, `${field} key`, MAX_TEXT_LENGTH)] = optionalText(value, `${field}.${key}`, options.maxValueLength ?? 4096) ?? "";
   }
   return result;
 }
