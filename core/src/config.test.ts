@@ -63,6 +63,10 @@ const settings: Setting[] = [
   port("CORE_PORT", "port", 50051),
   text("DATABASE_URL", "databaseUrl", undefined, "postgres://user:pass@db.example:5432/powerauth"),
   integer("DATABASE_POOL_SIZE", "databasePoolSize", 20, 1, 10_000),
+  integer("DATABASE_CONNECT_TIMEOUT_MS", "databaseConnectTimeoutMs", 5000, 1, 600_000),
+  integer("DATABASE_STATEMENT_TIMEOUT_MS", "databaseStatementTimeoutMs", 30_000, 0, 86_400_000),
+  integer("DATABASE_LOCK_TIMEOUT_MS", "databaseLockTimeoutMs", 10_000, 0, 86_400_000),
+  boolean("DATABASE_TCP_KEEPALIVE", "databaseTcpKeepalive", true),
   text("PGLITE_DIR", "pgliteDir", undefined, "/var/lib/powerauth/pglite"),
   {
     variable: "POWERAUTH_MASTER_DB_ENCRYPTION_KEY",

@@ -19,6 +19,17 @@ export interface CoreConfig {
    * below the server's `max_connections`.
    */
   databasePoolSize: number;
+  /**
+   * DATABASE_CONNECT_TIMEOUT_MS: longest wait for a PostgreSQL connection, opening one or taking one from a full
+   * pool (default 5000). During an outage calls fail after this with UNAVAILABLE instead of hanging.
+   */
+  databaseConnectTimeoutMs: number;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL cancels a statement running longer (default 30000; 0 = none). */
+  databaseStatementTimeoutMs: number;
+  /** DATABASE_LOCK_TIMEOUT_MS: PostgreSQL gives up waiting for a row or table lock after this (default 10000; 0 = none). */
+  databaseLockTimeoutMs: number;
+  /** DATABASE_TCP_KEEPALIVE: TCP keepalive on PostgreSQL connections, so a silently dropped peer is noticed (default true). */
+  databaseTcpKeepalive: boolean;
   pgliteDir?: string;
   /** 16-byte key protecting secrets at rest (server-behaviour.md §2.3); absent = stored unencrypted. */
   masterDbEncryptionKey?: Buffer;
@@ -171,6 +182,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     port: parsePort(env.CORE_PORT, 50051, "CORE_PORT"),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: parseInteger(env.DATABASE_POOL_SIZE, 20, "DATABASE_POOL_SIZE", 1, 10_000),
+    databaseConnectTimeoutMs: parseInteger(env.DATABASE_CONNECT_TIMEOUT_MS, 5000, "DATABASE_CONNECT_TIMEOUT_MS", 1, 600_000),
+    databaseStatementTimeoutMs: parseInteger(env.DATABASE_STATEMENT_TIMEOUT_MS, 30_000, "DATABASE_STATEMENT_TIMEOUT_MS", 0, 86_400_000),
+    databaseLockTimeoutMs: parseInteger(env.DATABASE_LOCK_TIMEOUT_MS, 10_000, "DATABASE_LOCK_TIMEOUT_MS", 0, 86_400_000),
+    databaseTcpKeepalive: parseBoolean(env.DATABASE_TCP_KEEPALIVE, true, "DATABASE_TCP_KEEPALIVE"),
     pgliteDir: env.PGLITE_DIR || undefined,
     masterDbEncryptionKey: parseMasterKey(env.POWERAUTH_MASTER_DB_ENCRYPTION_KEY),
     restrictAccess: parseBoolean(env.POWERAUTH_RESTRICT_ACCESS, false, "POWERAUTH_RESTRICT_ACCESS"),

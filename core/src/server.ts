@@ -57,10 +57,22 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
   const { config } = options;
   const log = options.log ?? createLogger("core");
   const ownsDb = !options.db;
-  const db = options.db ?? (await initOrm({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, poolSize: config.databasePoolSize }));
+  const db =
+    options.db ??
+    (await initOrm({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: config.pgliteDir,
+      poolSize: config.databasePoolSize,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      lockTimeoutMs: config.databaseLockTimeoutMs,
+      keepAlive: config.databaseTcpKeepalive,
+    }));
   const argon2 = createArgon2Pool({ threads: config.argon2Threads, maxQueue: config.argon2MaxQueue });
   if (config.adminUsername && config.adminPassword) {
-    const outcome = await ensureInitialAdmin(db, argon2, config.adminUsername, config.adminPassword).catch(async (error: unknown) => {
+    const { adminUsername, adminPassword } = config;
+    // Under the start-up lock, so cores starting together do not race to create the same user.
+    const outcome = await db.withStartupLock(() => ensureInitialAdmin(db, argon2, adminUsername, adminPassword)).catch(async (error: unknown) => {
       await argon2.close();
       if (ownsDb) await db.close();
       throw error;

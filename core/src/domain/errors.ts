@@ -140,3 +140,16 @@ export class DuplicateApplicationError extends Error {
     this.name = "DuplicateApplicationError";
   }
 }
+
+/**
+ * The database cannot be reached or gave up waiting (outage, restart, connect/statement/lock timeout): the
+ * request may succeed if retried, so callers are told "temporarily unavailable" rather than "unknown error".
+ */
+export class ServiceUnavailableError extends Error {
+  readonly kind = "service-unavailable";
+
+  constructor(options?: { cause?: unknown }) {
+    super("PowerAuth service is temporarily unavailable, try again later.", options);
+    this.name = "ServiceUnavailableError";
+  }
+}

@@ -15,6 +15,7 @@ import { Operation, OperationTemplate } from "./operation.entity.ts";
 import { OPERATION_STATEMENTS } from "./operation.sql.ts";
 import { migrationsList } from "./migrations/index.ts";
 import { prepareStatementsOnConnect } from "./prepared-statements.ts";
+import { translateDatabaseError } from "./errors.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
 import { CALLBACK_EVENT_STATEMENTS } from "./callback-event.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
@@ -32,7 +33,21 @@ export interface DbOptions {
   debug?: boolean;
   /** Connection pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL only: longest wait to open a connection or take one from a full pool (pg's connectionTimeoutMillis). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL only: server-side `statement_timeout` of every pooled connection; 0 = none. */
+  statementTimeoutMs?: number;
+  /** PostgreSQL only: server-side `lock_timeout` of every pooled connection; 0 = none. */
+  lockTimeoutMs?: number;
+  /** PostgreSQL only: TCP keepalive on pooled connections (default on). */
+  keepAlive?: boolean;
 }
+
+/**
+ * Key of the session-level advisory lock that serialises start-up work (migrations, bootstrap admin) across
+ * cores sharing one database. Fixed and arbitrary ("PA" "MIGR" in ASCII); nothing else in the database uses it.
+ */
+export const STARTUP_ADVISORY_LOCK_KEY = 0x5041_4d49_4752n;
 
 export interface Db {
   /** Runs `work` in one transaction on a fresh EntityManager; commits on success, rolls back on throw. */
@@ -41,6 +56,11 @@ export interface Db {
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Which database engine is behind this handle. */
   readonly engine: "postgresql" | "pglite";
+  /**
+   * Runs `work` while holding the start-up advisory lock (PostgreSQL: `pg_advisory_lock` on a connection of its
+   * own, so several cores starting together take turns; PGlite: one process, nothing to hold).
+   */
+  withStartupLock<T>(work: () => Promise<T>): Promise<T>;
   /** A cheap round trip, for health checks. */
   ping(): Promise<boolean>;
   /**
@@ -95,15 +115,30 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
         pool: { min: 0, max: options.poolSize ?? 20 },
-        driverOptions: { onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) => prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS, ...OPERATION_STATEMENTS]) },
+        driverOptions: {
+          // pg's pool options: an outage fails calls after connectionTimeoutMillis instead of queueing them for
+          // good; the timeouts are startup parameters, so they survive the pool's `reset all` between uses.
+          ...postgresTimeouts(options),
+          onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) =>
+            prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS, ...OPERATION_STATEMENTS]),
+        },
       })
     : await MikroORM.init({ ...common, driver: PgliteDriver, dbName: options.pgliteDir ?? "memory://" });
-  await orm.migrator.up();
+  const databaseUrl = options.databaseUrl;
+  const withStartupLock = <T>(work: () => Promise<T>): Promise<T> =>
+    databaseUrl ? underAdvisoryLock(databaseUrl, options.connectTimeoutMs, work) : work();
+  try {
+    await withStartupLock(() => orm.migrator.up());
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
   const rootEm = orm.em as EntityManager;
   return {
     engine: options.databaseUrl ? "postgresql" : "pglite",
-    transaction: (work, txOptions) => rootEm.fork().transactional((tx) => work(tx), txOptions),
-    read: (work) => work(rootEm.fork()),
+    transaction: (work, txOptions) => rootEm.fork().transactional((tx) => work(tx), txOptions).catch(translateDatabaseError),
+    read: (work) => work(rootEm.fork()).catch(translateDatabaseError),
+    withStartupLock,
     async ping() {
       try {
         await rootEm.fork().getConnection().execute("select 1");
@@ -124,6 +159,38 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
     schemaDiff: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
     close: () => orm.close(true),
   };
+}
+
+/** The pg pool options carrying the configured timeouts and keepalive (only those set). */
+function postgresTimeouts(options: DbOptions): Record<string, number | boolean> {
+  return {
+    keepAlive: options.keepAlive ?? true,
+    ...(options.connectTimeoutMs !== undefined && { connectionTimeoutMillis: options.connectTimeoutMs }),
+    ...(options.statementTimeoutMs !== undefined && { statement_timeout: options.statementTimeoutMs }),
+    ...(options.lockTimeoutMs !== undefined && { lock_timeout: options.lockTimeoutMs }),
+  };
+}
+
+/**
+ * Runs `work` while this process holds the start-up advisory lock, on a connection of its own (the lock is
+ * held by a session, and the pool's connections come and go). Waits for the lock as long as another core's
+ * migrations take; released explicitly, and by PostgreSQL if this process dies.
+ */
+async function underAdvisoryLock<T>(databaseUrl: string, connectTimeoutMs: number | undefined, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: connectTimeoutMs });
+  // A dropped lock connection must not crash the process; the lock is then gone and `work` fails on its own.
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [STARTUP_ADVISORY_LOCK_KEY.toString()]);
+    try {
+      return await work();
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [STARTUP_ADVISORY_LOCK_KEY.toString()]).catch(() => {});
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** One `pg` connection of its own that LISTENs on `channel`, reconnecting while not stopped. */

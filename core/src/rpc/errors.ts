@@ -2,7 +2,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { AdminErrorDetailSchema } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
-import { AdminError, AuthenticationError, DuplicateApplicationError, ServiceError, ServiceErrors } from "../domain/errors.ts";
+import { AdminError, AuthenticationError, DuplicateApplicationError, ServiceError, ServiceErrors, ServiceUnavailableError } from "../domain/errors.ts";
+import { isDatabaseUnavailable } from "../persistence/errors.ts";
 import type { Logger } from "../logger.ts";
 
 /** HTTP status of each admin error code lives in the REST gateway; here only the gRPC code is chosen. */
@@ -37,6 +38,15 @@ export function toConnectError(error: unknown, log: Logger, context: string): Co
     return serviceError(new ServiceError(ServiceErrors.DUPLICATE_APPLICATION, { cause: error }));
   }
   if (error instanceof AuthenticationError) return new ConnectError(error.message, Code.Unauthenticated);
+  // An outage is not a bug: UNAVAILABLE (retryable) without an ERRxxxx detail, so the gateways answer with
+  // their own "temporarily unavailable" shapes. Raw driver errors from outside Db.transaction/read land here too.
+  if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error)) {
+    // Only the driver's code: MikroORM's messages quote the SQL and its parameters.
+    const cause = error instanceof ServiceUnavailableError ? error.cause : error;
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    log.warn(`${context} failed: database unavailable`, { code: typeof code === "string" ? code : undefined });
+    return new ConnectError(new ServiceUnavailableError().message, Code.Unavailable);
+  }
   log.error(`${context} failed unexpectedly`, error);
   return serviceError(new ServiceError("ERR0000", { cause: error }));
 }
