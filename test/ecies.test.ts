@@ -43,6 +43,23 @@ describeEachSurface((t, app, surface) => {
       expect(() => new SimulatedIntermediateServer(app.applicationKey).decrypt(appScope, other)).toThrow(/MAC/);
     });
 
+    it("hands out the decryptor for one ephemeral key once: a replayed request is ERR0024 in both scopes (reference #956)", async () => {
+      const device = newDevice(app, "3.0");
+      const request = device.createGenericApplicationScopeRequest({ hello: "once" });
+      await roundTrip(t.v3, app, device, request);
+      const again = { applicationKey: app.applicationKey, ephemeralPublicKey: request.ephemeralPublicKey };
+      expect(await errorCodeOf(t.v3.getEciesDecryptor(again))).toBe("ERR0024");
+
+      const activated = await activateDevice(t.v3, app, { protocolVersion: "3.0" });
+      const scoped = activated.device.createGenericActivationScopeRequest({ hello: "once" });
+      await roundTrip(t.v3, app, activated.device, scoped, activated.activationId);
+      const scopedAgain = { applicationKey: app.applicationKey, ephemeralPublicKey: scoped.ephemeralPublicKey, activationId: activated.activationId };
+      expect(await errorCodeOf(t.v3.getEciesDecryptor(scopedAgain))).toBe("ERR0024");
+      // A fresh request of the same device is served as before.
+      const fresh = activated.device.createGenericActivationScopeRequest({ hello: "twice" });
+      expect((await roundTrip(t.v3, app, activated.device, fresh, activated.activationId)).received).toEqual({ hello: "twice" });
+    });
+
     it("answers like the reference: ERR0009 unknown, ERR0008 not active, ERR0015 wrong or unsupported key, ERR0018 bad point", async () => {
       const { device, activationId } = await activateDevice(t.v3, app, { protocolVersion: "3.0" });
       const ephemeralPublicKey = device.createGenericActivationScopeRequest({}).ephemeralPublicKey;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   activateDevice,
   createTestApplication,
+  createTokenFields,
   describeEachSurface,
   errorCodeOf,
   issueToken,
@@ -51,6 +52,27 @@ describeEachSurface((t, app, surface) => {
       const old = tokenDigest(device, token, { timestamp: Date.now() - 2 * 3600 * 1000 - 60_000 });
       expect(await errorCodeOf(t.v3.validateToken(old))).toBe("ERR0024");
       expect((await t.v3.validateToken(tokenDigest(device, token, { timestamp: Date.now() - 3600 * 1000 }))).tokenValid).toBe(true);
+    });
+
+    it("accepts a digest once and refuses one dated more than 30 minutes ahead with ERR0044", async () => {
+      const { device } = await activateDevice(t.v3, app);
+      const token = await issueToken(t.v3, device);
+      const digest = tokenDigest(device, token);
+      expect((await t.v3.validateToken(digest)).tokenValid).toBe(true);
+      const replayed = await t.v3.validateToken(digest);
+      expect(replayed).toMatchObject({ tokenValid: false });
+      expect(replayed.activationId).toBeUndefined();
+      const ahead = tokenDigest(device, token, { timestamp: Date.now() + 2 * 3600 * 1000 });
+      expect(await errorCodeOf(t.v3.validateToken(ahead))).toBe("ERR0044");
+      expect((await t.v3.validateToken(tokenDigest(device, token, { timestamp: Date.now() + 10 * 60 * 1000 }))).tokenValid).toBe(true);
+    });
+
+    it("refuses a replayed CreateToken request with ERR0024 and issues no second token", async () => {
+      const { device } = await activateDevice(t.v3, app);
+      const createToken = createTokenFields(device.createTokenRequest("POSSESSION"));
+      const first = device.processTokenResponse(await t.v3.createToken(createToken));
+      expect(await errorCodeOf(t.v3.createToken(createToken))).toBe("ERR0024");
+      expect((await t.v3.validateToken(tokenDigest(device, first))).tokenValid).toBe(true);
     });
 
     it("removes a token only for its own activation; a removed token no longer validates", async () => {

@@ -37,6 +37,17 @@ describeEachSurface((t, app, surface) => {
       });
     }
 
+    it("refuses a replayed VaultUnlock request with ERR0024, counting nothing", async () => {
+      const { device, userId } = await activateDevice(t.v3, app);
+      const request = vaultUnlockRequest(device);
+      expect((await t.v3.vaultUnlock(request)).signatureValid).toBe(true);
+      const audited = (await t.v3.signatureAudit({ userId, ...aroundNow() })).items.length;
+      expect(await errorCodeOf(t.v3.vaultUnlock(request))).toBe("ERR0024");
+      // Refused before the signature is checked: no audit row, and the device's next unlock still works.
+      expect((await t.v3.signatureAudit({ userId, ...aroundNow() })).items).toHaveLength(audited);
+      expect((await unlock(t.v3, device)).signatureValid).toBe(true);
+    });
+
     it("with a wrong PIN: no key in the encrypted answer, the failure counted and audited with the reason", async () => {
       const { device, userId } = await activateDevice(t.v3, app);
       const response = await unlock(t.v3, device, { wrongPin: true, reason: "ADD_BIOMETRY" });

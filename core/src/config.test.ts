@@ -90,6 +90,7 @@ const settings: Setting[] = [
   integer("POWERAUTH_RECOVERY_MAX_FAILED_ATTEMPTS", "recoveryMaxFailedAttempts", 5, 1, 1_000_000),
   integer("POWERAUTH_SIGNATURE_VALIDATION_LOOKAHEAD", "signatureValidationLookahead", 20, 1, 64),
   integer("POWERAUTH_TOKEN_TIMESTAMP_VALIDITY_MS", "tokenTimestampValidityMs", 7_200_000, 1),
+  integer("POWERAUTH_TOKEN_TIMESTAMP_FORWARD_VALIDITY_MS", "tokenTimestampForwardValidityMs", 1_800_000, 0),
   boolean("POWERAUTH_SECURE_VAULT_ENABLE_BIOMETRIC_AUTHENTICATION", "secureVaultBiometricAuthentication", false),
   {
     variable: "POWERAUTH_ECIES_DECRYPTOR_VERSION",
@@ -100,6 +101,7 @@ const settings: Setting[] = [
   },
   integer("POWERAUTH_ACTIVATION_EXPIRY_JOB_INTERVAL_MS", "activationExpiryJobIntervalMs", 5_000, 0),
   integer("POWERAUTH_OPERATION_EXPIRY_JOB_INTERVAL_MS", "operationExpiryJobIntervalMs", 5_000, 0),
+  integer("POWERAUTH_UNIQUE_VALUE_CLEANUP_INTERVAL_MS", "uniqueValueCleanupIntervalMs", 60_000, 0, 2 ** 31 - 1),
   integer("CORE_MAX_CONNECTIONS", "maxConnections", 1000, 1),
   integer("CORE_HTTP2_MAX_CONCURRENT_STREAMS", "http2MaxConcurrentStreams", 100, 1, 2 ** 31 - 1),
   integer("CORE_MAX_OPEN_STREAMS", "maxOpenStreams", 10_000, 1),

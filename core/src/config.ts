@@ -53,6 +53,8 @@ export interface CoreConfig {
   signatureValidationLookahead: number;
   /** How old a token digest timestamp may be before ValidateToken refuses it (reference: 2 hours). */
   tokenTimestampValidityMs: number;
+  /** How far in the future a token digest may be dated before ValidateToken answers ERR0044 (reference: 30 minutes). */
+  tokenTimestampForwardValidityMs: number;
   /** Whether VaultUnlock also accepts POSSESSION_BIOMETRY signatures (reference default: only POSSESSION_KNOWLEDGE). */
   secureVaultBiometricAuthentication: boolean;
   /**
@@ -66,6 +68,8 @@ export interface CoreConfig {
   activationExpiryJobIntervalMs: number;
   /** Period of the job that expires PENDING operations past their expiry (all of them, in batches); 0 turns it off. */
   operationExpiryJobIntervalMs: number;
+  /** Period of the job that deletes replay-protection values past their expiry (`pa_unique_value`); 0 turns it off. */
+  uniqueValueCleanupIntervalMs: number;
   /**
    * Transport limits of the core's one port (h2c and HTTP/1.1), so that no client can hold memory or
    * connections without bound. CORE_MAX_CONNECTIONS: open connections (default 1000; more are closed at once).
@@ -206,6 +210,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       64,
     ),
     tokenTimestampValidityMs: parseInteger(env.POWERAUTH_TOKEN_TIMESTAMP_VALIDITY_MS, 7_200_000, "POWERAUTH_TOKEN_TIMESTAMP_VALIDITY_MS", 1),
+    tokenTimestampForwardValidityMs: parseInteger(
+      env.POWERAUTH_TOKEN_TIMESTAMP_FORWARD_VALIDITY_MS,
+      1_800_000,
+      "POWERAUTH_TOKEN_TIMESTAMP_FORWARD_VALIDITY_MS",
+      0,
+    ),
     secureVaultBiometricAuthentication: parseBoolean(
       env.POWERAUTH_SECURE_VAULT_ENABLE_BIOMETRIC_AUTHENTICATION,
       false,
@@ -219,6 +229,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       0,
     ),
     operationExpiryJobIntervalMs: parseInteger(env.POWERAUTH_OPERATION_EXPIRY_JOB_INTERVAL_MS, 5_000, "POWERAUTH_OPERATION_EXPIRY_JOB_INTERVAL_MS", 0),
+    uniqueValueCleanupIntervalMs: parseInteger(
+      env.POWERAUTH_UNIQUE_VALUE_CLEANUP_INTERVAL_MS,
+      60_000,
+      "POWERAUTH_UNIQUE_VALUE_CLEANUP_INTERVAL_MS",
+      0,
+      2 ** 31 - 1,
+    ),
     maxConnections: parseInteger(env.CORE_MAX_CONNECTIONS, 1000, "CORE_MAX_CONNECTIONS", 1),
     http2MaxConcurrentStreams: parseInteger(env.CORE_HTTP2_MAX_CONCURRENT_STREAMS, 100, "CORE_HTTP2_MAX_CONCURRENT_STREAMS", 1, 2 ** 31 - 1),
     maxOpenStreams: parseInteger(env.CORE_MAX_OPEN_STREAMS, 10_000, "CORE_MAX_OPEN_STREAMS", 1),

@@ -9,6 +9,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { CoreConfig } from "./config.ts";
 import { expireAbandonedActivations } from "./domain/activations/activation-expiry.ts";
 import { expireOperations } from "./domain/operations/operation-expiry.ts";
+import { removeExpiredUniqueValues } from "./domain/replay/unique-values.ts";
 import { ActivationKeyCache } from "./domain/activations/activation-keys.ts";
 import { ensureInitialAdmin } from "./domain/access/admin-users.ts";
 import type { BuildInfo } from "./domain/system/system-status.ts";
@@ -98,6 +99,10 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     const expired = await expireOperations(db);
     if (expired > 0) log.info("expired operations", { expired });
   });
+  const uniqueValueCleanupJob = startPeriodicJob("unique value cleanup", config.uniqueValueCleanupIntervalMs, log, async () => {
+    const removed = await removeExpiredUniqueValues(db);
+    if (removed > 0) log.info("removed expired replay-protection values", { removed });
+  });
   // Started with the core, so events left by an earlier run (or a crash) go out now; stopped before the database.
   const callbackDispatcher = config.callbackDeliveryEnabled
     ? await startCallbackDispatcher({
@@ -151,6 +156,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     await callbackDispatcher?.stop();
     await expiryJob.stop();
     await operationExpiryJob.stop();
+    await uniqueValueCleanupJob.stop();
     await argon2.close();
     if (ownsDb) await db.close();
     throw error;
@@ -170,6 +176,8 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       await callbackDispatcher?.stop();
       await expiryJob.stop();
       await operationExpiryJob.stop();
+      await uniqueValueCleanupJob.stop();
+    await uniqueValueCleanupJob.stop();
       await argon2.close();
       if (ownsDb) await db.close();
       log.info("core stopped");

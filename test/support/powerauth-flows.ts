@@ -153,7 +153,13 @@ export async function issueToken(v3: V3Client, device: SimulatedDevice, type: "P
   const request = device.createTokenRequest(type);
   const verified = await v3.verifySignature(verifySignatureRequest(request.signedRequest));
   if (!verified.signatureValid) throw new Error("the token request's signature did not verify");
-  const response = await v3.createToken({
+  const response = await v3.createToken(createTokenFields(request));
+  return device.processTokenResponse(response);
+}
+
+/** The CreateToken call for a device's token request, as the intermediate forwards it. */
+export function createTokenFields(request: ReturnType<SimulatedDevice["createTokenRequest"]>) {
+  return {
     activationId: request.activationId,
     applicationKey: request.applicationKey,
     ephemeralPublicKey: request.ephemeralPublicKey,
@@ -161,8 +167,7 @@ export async function issueToken(v3: V3Client, device: SimulatedDevice, type: "P
     mac: request.mac,
     nonce: request.nonce,
     signatureType: SignatureType[request.signatureType],
-  });
-  return device.processTokenResponse(response);
+  };
 }
 
 /** VaultUnlock fields signed by the device, optionally with a wrong PIN (no signatureVersion from a 3.0 device). */

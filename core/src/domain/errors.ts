@@ -40,6 +40,7 @@ export const serviceErrorMessages = {
   ERR0036: "Operation is in invalid state.",
   ERR0039: "Operation template already exists.",
   ERR0043: "Duplicate application or application version.",
+  ERR0044: "Token timestamp is too much in the future.",
 } as const;
 
 export type ServiceErrorCode = keyof typeof serviceErrorMessages;
@@ -81,6 +82,7 @@ export const ServiceErrors = {
   OPERATION_INVALID_STATE: "ERR0036",
   OPERATION_TEMPLATE_ALREADY_EXISTS: "ERR0039",
   DUPLICATE_APPLICATION: "ERR0043",
+  TOKEN_TIMESTAMP_TOO_IN_FUTURE: "ERR0044",
 } as const satisfies Record<string, ServiceErrorCode>;
 
 /** A business error of the PowerAuth service API (v3/v2): becomes a SOAP fault / Connect error with ERRxxxx. */

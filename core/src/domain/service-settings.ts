@@ -13,6 +13,8 @@ export interface ServiceSettings {
   recoveryMaxFailedAttempts: number;
   signatureValidationLookahead: number;
   tokenTimestampValidityMs: number;
+  /** How far ahead of now a token digest may be dated (the reference's forward validity, ERR0044 beyond). */
+  tokenTimestampForwardValidityMs: number;
   secureVaultBiometricAuthentication: boolean;
   eciesDecryptorVersion: EciesVersion;
   /** Effective delivery settings of a callback that leaves them null (ISO-8601 durations, as the API shows them). */

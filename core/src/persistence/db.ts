@@ -22,6 +22,7 @@ import { SignatureAudit } from "./signature-audit.entity.ts";
 import { PushCredential } from "./push-credential.entity.ts";
 import { RecoveryCode, RecoveryConfig, RecoveryPuk } from "./recovery.entity.ts";
 import { Token } from "./token.entity.ts";
+import { UniqueValue } from "./unique-value.entity.ts";
 import type { Tx } from "./tx.ts";
 
 export interface DbOptions {
@@ -97,6 +98,7 @@ export const entities = [
   OperationTemplate,
   Operation,
   PushCredential,
+  UniqueValue,
 ];
 
 /** The one composition root of persistence: opens the database and runs pending migrations. */

@@ -65,6 +65,7 @@ const serviceCodes: Record<ServiceErrorCode, Code> = {
   ERR0036: Code.FailedPrecondition,
   ERR0039: Code.AlreadyExists,
   ERR0043: Code.AlreadyExists,
+  ERR0044: Code.InvalidArgument,
 };
 
 const adminCodes: Record<AdminErrorCode, Code> = {

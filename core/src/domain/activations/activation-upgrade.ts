@@ -34,7 +34,7 @@ export async function startUpgrade(
   return db.transaction(async (tx) => {
     const { activation, version } = await lockUpgradableActivation(tx, input);
     const material = activationKeys.materialFor(activation);
-    const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.UPGRADE, version.applicationSecret, input.request);
+    const opened = await openActivationScopeRequest(tx, material, ECIES_SHARED_INFO_1.UPGRADE, version.applicationSecret, input.request);
     if (opened.plaintext.byteLength === 0) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
     if (!activation.ctrData) {
       activation.ctrData = encodeBase64(generateCounterData());

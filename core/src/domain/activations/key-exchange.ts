@@ -115,7 +115,7 @@ export async function openLayer2(
   request: EciesRequest,
 ): Promise<{ context: EciesContext; layer2: Layer2Request }> {
   const master = await loadMasterKeyPair(tx, applicationId);
-  const opened = openApplicationScopeRequest(master.privateKey, ECIES_SHARED_INFO_1.ACTIVATION_LAYER_2, applicationSecret, request);
+  const opened = await openApplicationScopeRequest(tx, master.privateKey, ECIES_SHARED_INFO_1.ACTIVATION_LAYER_2, applicationSecret, request);
   const json = parseJsonObject(opened.plaintext);
   if (!json) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
   // Unknown properties (newer SDKs add activationOtp) are ignored, as a lenient reader should.

@@ -10,7 +10,7 @@ import { findSupportedVersion, loadMasterKeyPair } from "../activations/applicat
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import type { ActivationKeyCache } from "../activations/activation-keys.ts";
-import { asDecryptionFailure } from "./ecies-requests.ts";
+import { asDecryptionFailure, refuseReplayedEciesRequest } from "./ecies-requests.ts";
 
 /**
  * The ECIES envelope key and sharedInfo2 for an intermediate server that decrypts a device's request and
@@ -18,7 +18,8 @@ import { asDecryptionFailure } from "./ecies-requests.ts";
  * (`/pa/generic/application`, master key); with one: activation scope (`/pa/generic/activation`, the
  * activation's server key, which must be ACTIVE and of the key's application). The envelope length follows
  * the configured decryptor version (32 bytes for a 3.0 integration, 48 for 3.1), because the intermediate's
- * library insists on its exact length.
+ * library insists on its exact length. An ephemeral key is handed out once (the reference's issue #956): asking
+ * again for the same one is a replayed request, ERR0024.
  */
 export async function getEciesDecryptor(
   db: Db,
@@ -26,12 +27,12 @@ export async function getEciesDecryptor(
   activationKeys: ActivationKeyCache,
   input: { applicationKey: string; ephemeralPublicKey: Buffer; activationId?: string },
 ): Promise<{ secretKey: Buffer; sharedInfo2: Buffer }> {
-  return db.read(async (tx) => {
+  return db.transaction(async (tx) => {
     if (input.activationId === undefined) {
       const version = await findSupportedVersion(tx, input.applicationKey);
       if (!version) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
       const master = await loadMasterKeyPair(tx, version.applicationId);
-      return asDecryptionFailure(() =>
+      const decryptor = asDecryptionFailure(() =>
         deriveDecryptor(
           master.privateKey,
           input.ephemeralPublicKey,
@@ -40,9 +41,11 @@ export async function getEciesDecryptor(
           settings.eciesDecryptorVersion,
         ),
       );
+      await refuseReplayedEciesRequest(tx, "ECIES_APPLICATION_SCOPE", input);
+      return decryptor;
     }
     const { version, material } = await requireActiveActivation(tx, activationKeys, { activationId: input.activationId, applicationKey: input.applicationKey });
-    return asDecryptionFailure(() =>
+    const decryptor = asDecryptionFailure(() =>
       deriveDecryptor(
         material.serverPrivateKey,
         input.ephemeralPublicKey,
@@ -51,5 +54,7 @@ export async function getEciesDecryptor(
         settings.eciesDecryptorVersion,
       ),
     );
+    await refuseReplayedEciesRequest(tx, "ECIES_ACTIVATION_SCOPE", input);
+    return decryptor;
   });
 }

@@ -174,7 +174,7 @@ export async function confirmRecoveryCode(
     const version = await findSupportedVersion(tx, input.applicationKey);
     if (!version || version.applicationId !== activation.applicationId) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
     const material = activationKeys.materialFor(activation);
-    const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.CONFIRM_RECOVERY_CODE, version.applicationSecret, input.request);
+    const opened = await openActivationScopeRequest(tx, material, ECIES_SHARED_INFO_1.CONFIRM_RECOVERY_CODE, version.applicationSecret, input.request);
     const recoveryCode = parseJsonObject(opened.plaintext)?.recoveryCode;
     if (typeof recoveryCode !== "string" || !validateActivationCode(recoveryCode)) throw new ServiceError(ServiceErrors.INVALID_REQUEST);
     const code = await lockRecoveryCodeByCode(tx, activation.applicationId, recoveryCode);

@@ -13,6 +13,7 @@ import { ActivationStatus } from "../activations/activation-status.ts";
 import { requireActiveActivation } from "../activations/active-activation.ts";
 import { openActivationScopeRequest, sealJsonResponse } from "../e2ee/ecies-requests.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
+import { acceptOnce } from "../replay/unique-values.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 
@@ -32,7 +33,7 @@ export async function createToken(
 ): Promise<{ encryptedData: Buffer; mac: Buffer }> {
   return db.transaction(async (tx) => {
     const { activation, version, material } = await requireActiveActivation(tx, activationKeys, input);
-    const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.CREATE_TOKEN, version.applicationSecret, input.request);
+    const opened = await openActivationScopeRequest(tx, material, ECIES_SHARED_INFO_1.CREATE_TOKEN, version.applicationSecret, input.request);
     // The device sends "{}"; an empty payload is malformed.
     if (opened.plaintext.byteLength === 0) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
     return sealJsonResponse(opened.context, await storeNewToken(tx, activation.activationId, input.signatureType));
@@ -67,9 +68,12 @@ export interface TokenValidation {
 
 /**
  * Checks a token digest `HMAC(secret, nonce & timestamp)` in constant time (ValidateToken). Timestamps older
- * than the configured validity are refused (ERR0024, as 0.22), an unknown token is simply invalid, and a
- * token of an activation that is no longer ACTIVE is ERR0008. A digest checked against an active activation,
- * valid or not, counts as a use of it (`timestamp_last_used`, which telemetry counts), as a signature does.
+ * than the configured validity are refused (ERR0024, as 0.22), those dated further ahead than the forward
+ * validity ERR0044 (as 1.5+), an unknown token is simply invalid, and a token of an activation that is no
+ * longer ACTIVE is ERR0008. A valid digest is accepted once: (token, nonce, timestamp) is remembered until the
+ * timestamp is too old anyway, and a second presentation, also a concurrent one, is invalid. A digest checked
+ * against an active activation, valid or not, counts as a use of it (`timestamp_last_used`, which telemetry
+ * counts), as a signature does.
  */
 export async function validateToken(
   db: Db,
@@ -78,6 +82,9 @@ export async function validateToken(
   now: Date = new Date(),
 ): Promise<TokenValidation> {
   if (input.timestamp < BigInt(now.getTime() - settings.tokenTimestampValidityMs)) throw new ServiceError(ServiceErrors.INVALID_REQUEST);
+  if (input.timestamp > BigInt(now.getTime() + settings.tokenTimestampForwardValidityMs)) {
+    throw new ServiceError(ServiceErrors.TOKEN_TIMESTAMP_TOO_IN_FUTURE);
+  }
   return db.transaction(async (tx) => {
     const token = await findTokenWithSecret(tx, input.tokenId);
     if (!token) return { tokenValid: false };
@@ -85,6 +92,11 @@ export async function validateToken(
     if (!activation || activation.activationStatus !== ActivationStatus.ACTIVE) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
     await touchActivation(tx, activation.activationId, now);
     if (!verifyTokenDigest(decodeBase64(token.tokenSecret, "token secret"), input.nonce, input.timestamp, input.tokenDigest)) {
+      return { tokenValid: false };
+    }
+    // Remembered until the timestamp falls out of the validity window, after which the digest is refused anyway.
+    const expires = new Date(Number(input.timestamp) + settings.tokenTimestampValidityMs);
+    if (!(await acceptOnce(tx, "TOKEN", [Buffer.from(input.tokenId, "utf8"), input.nonce, bigintBytes(input.timestamp)], expires))) {
       return { tokenValid: false };
     }
     return {
@@ -95,6 +107,12 @@ export async function validateToken(
       signatureType: token.signatureType as SignatureType,
     };
   });
+}
+
+function bigintBytes(value: bigint): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigInt64BE(value);
+  return bytes;
 }
 
 /** Deletes a token, but only on behalf of the activation it belongs to (RemoveToken); `removed` says whether it did. */

@@ -56,7 +56,7 @@ export async function vaultUnlock(
     const { version } = locked;
     if (!version || !version.supported) return { signatureValid: false };
     const material = activationKeys.materialFor(locked.activation);
-    const opened = openActivationScopeRequest(material, ECIES_SHARED_INFO_1.VAULT_UNLOCK, version.applicationSecret, input.request);
+    const opened = await openActivationScopeRequest(tx, material, ECIES_SHARED_INFO_1.VAULT_UNLOCK, version.applicationSecret, input.request);
     const payload = parseJsonObject(opened.plaintext);
     if (!payload) return { signatureValid: false };
     const reason = payload.reason ?? null;
