@@ -1,4 +1,7 @@
 import { request } from "node:http";
+import { create, fromJson } from "@bufbuild/protobuf";
+import { ValueSchema } from "@bufbuild/protobuf/wkt";
+import type { Value } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRestGateway } from "../gateway-rest/src/server.ts";
@@ -130,6 +133,32 @@ describe("input bounds at the boundaries", () => {
       status: 400,
       body: requestError("JSON request body is nested deeper than 32 levels"),
     });
+    await expectAllAlive();
+  });
+
+  it("gRPC admin API: a 40-deep or NUL configuration value and a NUL callback credential are INVALID_ARGUMENT", async () => {
+    // Deeper than the core's bound of 32; 100 levels and more never reach it over gRPC (protobuf's binary decoder
+    // refuses them first), and through REST the gateway refuses them (above).
+    let deep = fromJson(ValueSchema, "x");
+    for (let i = 0; i < 40; i++) deep = create(ValueSchema, { kind: { case: "listValue", value: { values: [deep] } } });
+    const refused = async (call: Promise<unknown>) => {
+      const error = await call.then(
+        () => undefined,
+        (reason: unknown) => ConnectError.from(reason),
+      );
+      return error?.code;
+    };
+    const config = (value: Value) => t.admin.createApplicationConfig({ id: "bounds-app", key: "fido2_aaguids_allowed", values: [value] });
+    expect(await refused(config(deep))).toBe(Code.InvalidArgument);
+    expect(await refused(config(fromJson(ValueSchema, { aaguid: "\u0000" })))).toBe(Code.InvalidArgument);
+    const callback = t.admin.createCallback({
+      appId: "bounds-app",
+      name: "cb",
+      type: 1,
+      callbackUrl: "http://127.0.0.1:9/cb",
+      authentication: { httpBasic: { enabled: true, username: "u\u0000", password: "p" } },
+    });
+    expect(await refused(callback)).toBe(Code.InvalidArgument);
     await expectAllAlive();
   });
 

@@ -78,7 +78,7 @@ function fromProtoCallbackSettings(request: CreateCallbackRequest | UpdateCallba
     name: withoutAdminControlCharacters(request.name, "name"),
     type: fromProtoCallbackType(request.type),
     callbackUrl: withoutAdminControlCharacters(request.callbackUrl, "callbackUrl"),
-    attributes: [...request.attributes],
+    attributes: request.attributes.map((attribute, i) => withoutAdminControlCharacters(attribute, `attributes[${i}]`)),
     authentication: request.authentication && fromProtoCallbackAuthentication(request.authentication),
     retentionPeriod: request.retentionPeriod ?? null,
     initialBackoff: request.initialBackoff ?? null,
@@ -89,17 +89,28 @@ function fromProtoCallbackSettings(request: CreateCallbackRequest | UpdateCallba
 function fromProtoCallbackAuthentication(auth: CallbackAuthenticationUpdate): CallbackAuthenticationInput {
   const { httpBasic, oauth2 } = auth;
   return {
-    ...(httpBasic && { httpBasic: { enabled: httpBasic.enabled ?? false, username: httpBasic.username ?? null, password: httpBasic.password ?? null } }),
+    ...(httpBasic && {
+      httpBasic: {
+        enabled: httpBasic.enabled ?? false,
+        username: cleanOrNull(httpBasic.username, "authentication.httpBasic.username"),
+        password: cleanOrNull(httpBasic.password, "authentication.httpBasic.password"),
+      },
+    }),
     ...(oauth2 && {
       oauth2: {
         enabled: oauth2.enabled ?? false,
-        clientId: oauth2.clientId ?? null,
-        clientSecret: oauth2.clientSecret ?? null,
-        tokenUri: oauth2.tokenUri ?? null,
-        scope: oauth2.scope ?? null,
+        clientId: cleanOrNull(oauth2.clientId, "authentication.oauth2.clientId"),
+        clientSecret: cleanOrNull(oauth2.clientSecret, "authentication.oauth2.clientSecret"),
+        tokenUri: cleanOrNull(oauth2.tokenUri, "authentication.oauth2.tokenUri"),
+        scope: cleanOrNull(oauth2.scope, "authentication.oauth2.scope"),
       },
     }),
   };
+}
+
+/** An optional credential or setting: absent stays null, present must be free of control characters. */
+function cleanOrNull(value: string | undefined, fieldName: string): string | null {
+  return value === undefined ? null : withoutAdminControlCharacters(value, fieldName);
 }
 
 /** Secrets never leave: the view only says whether each is set. */

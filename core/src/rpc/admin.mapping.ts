@@ -22,7 +22,7 @@ import type {
 } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import type { ApplicationConfigEntry, JsonValue } from "../domain/applications/application-config.ts";
 import type { CloudApplication } from "../domain/applications/cloud-applications.ts";
-import { requireAdminField, requireAdminId, requireAdminRoles } from "./validation.ts";
+import { requireAdminField, requireAdminId, requireAdminJsonValue, requireAdminRoles } from "./validation.ts";
 
 /** The proto ⇄ domain mapping of the Cloud Admin API's applications, roles and configuration. */
 
@@ -67,7 +67,7 @@ export function toProtoApplicationConfig(appId: string, entries: ApplicationConf
 }
 
 export function fromProtoCreateApplicationConfig(request: CreateApplicationConfigRequest): { applicationName: string; key: string; values: JsonValue[] } {
-  return { applicationName: requireAdminId(request.id), key: requireAdminField(request.key, "key"), values: request.values.map(fromProtoValue) };
+  return { applicationName: requireAdminId(request.id), key: requireAdminField(request.key, "key"), values: request.values.map((value, i) => fromProtoValue(requireAdminJsonValue(value, `values[${i}]`))) };
 }
 
 export function toProtoCreatedApplicationConfig(appId: string, entry: ApplicationConfigEntry) {

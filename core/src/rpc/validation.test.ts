@@ -1,5 +1,5 @@
-import { create } from "@bufbuild/protobuf";
-import { TimestampSchema } from "@bufbuild/protobuf/wkt";
+import { create, fromJson } from "@bufbuild/protobuf";
+import { TimestampSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { SignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { describe, expect, it } from "vitest";
 import { AdminError, ServiceError } from "../domain/errors.ts";
@@ -16,6 +16,7 @@ import {
   requireActivationId,
   requireAdminField,
   requireAdminId,
+  requireAdminJsonValue,
   requireAdminRoles,
   requireBase64,
   requireEciesRequest,
@@ -387,5 +388,28 @@ describe("control characters", () => {
     expectAdminViolations(() => withoutAdminControlCharacters("http://x/\u0000", "callbackUrl"), [{ fieldName: "callbackUrl", hint }]);
     expectAdminViolations(() => requireNewAdminPassword("long-password\u0000x"), [{ fieldName: "password", hint }]);
     expect(withoutAdminControlCharacters("line\nbreak", "privateKeyBase64")).toBe("line\nbreak");
+  });
+});
+
+describe("requireAdminJsonValue()", () => {
+  const nested = (depth: number) => {
+    let value = fromJson(ValueSchema, "x");
+    for (let i = 0; i < depth; i++) value = create(ValueSchema, { kind: { case: "listValue", value: { values: [value] } } });
+    return value;
+  };
+
+  it("passes JSON nesting up to 32 levels, with tabs and line breaks in strings", () => {
+    expect(requireAdminJsonValue(nested(32), "values[0]")).toEqual(nested(32));
+    const text = fromJson(ValueSchema, { a: "line\n\tbreak" });
+    expect(requireAdminJsonValue(text, "values[0]")).toBe(text);
+  });
+
+  it("refuses deeper nesting (even past protobuf's own JSON limit) and NULs with ERROR_REQUEST naming the value", () => {
+    const tooDeep = [{ fieldName: "values[1]", hint: "must not nest deeper than 32 levels" }];
+    expectAdminViolations(() => requireAdminJsonValue(nested(33), "values[1]"), tooDeep);
+    expectAdminViolations(() => requireAdminJsonValue(nested(10_000), "values[1]"), tooDeep);
+    const hint = "must not contain control characters";
+    expectAdminViolations(() => requireAdminJsonValue(fromJson(ValueSchema, { a: ["\u0000"] }), "values[0]"), [{ fieldName: "values[0]", hint }]);
+    expectAdminViolations(() => requireAdminJsonValue(fromJson(ValueSchema, { "k\u0000": 1 }), "values[0]"), [{ fieldName: "values[0]", hint }]);
   });
 });

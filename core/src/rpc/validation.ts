@@ -1,5 +1,5 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
 import { SignatureType as ProtoSignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { SignatureType as ProtoSignatureTypeV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { decodeBase64 } from "../crypto/bytes.ts";
@@ -321,4 +321,31 @@ export function requireAdminUuid(value: string, fieldName: string): string {
   if (value === "") throw new AdminError("ERROR_REQUEST", `Required String parameter '${fieldName}' is not present`);
   if (!UUID_PATTERN.test(value)) throw new AdminError("ERROR_REQUEST", "Invalid method parameter value", [{ fieldName, hint: "must be a valid UUID" }]);
   return value.toLowerCase();
+}
+
+/** Deepest nesting of a configuration value; the REST gateway refuses deeper bodies with the same bound. */
+const MAX_JSON_VALUE_DEPTH = 32;
+
+/**
+ * Arbitrary JSON (application configuration values) as a `google.protobuf.Value`: bounded nesting (its JSON
+ * conversion fails past 100 levels, which was a 500), and no control character in any string or key
+ * (PostgreSQL's jsonb cannot hold a NUL). Iterative, so depth is measured without recursing.
+ */
+export function requireAdminJsonValue(value: Value, fieldName: string): Value {
+  const pending: Array<[Value, number]> = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next;
+    const { kind } = item;
+    if (kind.case === "stringValue") {
+      if (hasControlCharacter(kind.value, true)) throw invalidAdminField(fieldName, NO_CONTROL_CHARACTERS);
+    } else if (kind.case === "listValue" || kind.case === "structValue") {
+      if (depth >= MAX_JSON_VALUE_DEPTH) throw invalidAdminField(fieldName, `must not nest deeper than ${MAX_JSON_VALUE_DEPTH} levels`);
+      const children = kind.case === "listValue" ? kind.value.values : Object.values(kind.value.fields);
+      if (kind.case === "structValue" && Object.keys(kind.value.fields).some((key) => hasControlCharacter(key, true))) {
+        throw invalidAdminField(fieldName, NO_CONTROL_CHARACTERS);
+      }
+      for (const child of children) pending.push([child, depth + 1]);
+    }
+  }
+  return value;
 }
