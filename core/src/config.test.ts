@@ -59,7 +59,7 @@ const MASTER_KEY = Buffer.alloc(16, 7);
 
 /** Every setting of config.ts. The first test fails until a new setting has its row here. */
 const settings: Setting[] = [
-  text("CORE_HOST", "host", "127.0.0.1", "0.0.0.0"),
+  text("CORE_HOST", "host", "127.0.0.1", "::1"),
   port("CORE_PORT", "port", 50051),
   text("DATABASE_URL", "databaseUrl", undefined, "postgres://user:pass@db.example:5432/powerauth"),
   integer("DATABASE_POOL_SIZE", "databasePoolSize", 20, 1, 10_000),
@@ -79,6 +79,7 @@ const settings: Setting[] = [
     ),
   },
   boolean("POWERAUTH_RESTRICT_ACCESS", "restrictAccess", false),
+  boolean("POWERAUTH_ALLOW_UNAUTHENTICATED", "allowUnauthenticated", false),
   text("POWERAUTH_ADMIN_USERNAME", "adminUsername", undefined, "ops"),
   text("POWERAUTH_ADMIN_PASSWORD", "adminPassword", undefined, "ops-password"),
   text("POWERAUTH_SERVICE_BASE_URL", "serviceBaseUrl", "http://localhost:8080/enrollment-server/", "https://api.example/enrollment/"),
@@ -187,6 +188,27 @@ describe("loadConfig()", () => {
       new ConfigError("CORE_HEADERS_TIMEOUT_MS (40000) must not exceed CORE_REQUEST_TIMEOUT_MS (30000)"),
     );
     expect(loadConfig({ CORE_HEADERS_TIMEOUT_MS: "5000", CORE_REQUEST_TIMEOUT_MS: "5000" }).requestTimeoutMs).toBe(5000);
+  });
+});
+
+describe("CORE_HOST without restricted access", () => {
+  it("listens on loopback addresses without credentials", () => {
+    for (const host of ["127.0.0.1", "127.10.0.3", "::1", "[::1]", "localhost", "::ffff:127.0.0.1"]) {
+      expect(loadConfig({ CORE_HOST: host }).host).toBe(host);
+    }
+  });
+
+  it("refuses any other address unless access is restricted or the opt-out is set", () => {
+    for (const host of ["0.0.0.0", "::", "10.1.2.3", "core.bank.example", "128.0.0.1"]) {
+      expect(() => loadConfig({ CORE_HOST: host })).toThrow(
+        new ConfigError(
+          `CORE_HOST "${host}" is not a loopback address and POWERAUTH_RESTRICT_ACCESS is off: anyone who can reach the core could call it. ` +
+            "Set POWERAUTH_RESTRICT_ACCESS=true (integration credentials), or POWERAUTH_ALLOW_UNAUTHENTICATED=true if a network boundary protects it.",
+        ),
+      );
+      expect(loadConfig({ CORE_HOST: host, POWERAUTH_RESTRICT_ACCESS: "true" }).host).toBe(host);
+      expect(loadConfig({ CORE_HOST: host, POWERAUTH_ALLOW_UNAUTHENTICATED: "true" }).host).toBe(host);
+    }
   });
 });
 

@@ -35,6 +35,11 @@ export interface CoreConfig {
   masterDbEncryptionKey?: Buffer;
   /** When true every PowerAuth service call must carry integration credentials (HTTP Basic). */
   restrictAccess: boolean;
+  /**
+   * POWERAUTH_ALLOW_UNAUTHENTICATED: lets the core listen on a non-loopback address without restricted access
+   * (default false: such a core would hand out activations and verify signatures for anyone who can reach it).
+   */
+  allowUnauthenticated: boolean;
   /** First Cloud Admin API user, created on start when no user of that name exists. */
   adminUsername?: string;
   adminPassword?: string;
@@ -181,7 +186,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
-  return {
+  return refuseUnauthenticatedExposure({
     host: env.CORE_HOST || "127.0.0.1",
     port: parsePort(env.CORE_PORT, 50051, "CORE_PORT"),
     databaseUrl: env.DATABASE_URL || undefined,
@@ -193,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     pgliteDir: env.PGLITE_DIR || undefined,
     masterDbEncryptionKey: parseMasterKey(env.POWERAUTH_MASTER_DB_ENCRYPTION_KEY),
     restrictAccess: parseBoolean(env.POWERAUTH_RESTRICT_ACCESS, false, "POWERAUTH_RESTRICT_ACCESS"),
+    allowUnauthenticated: parseBoolean(env.POWERAUTH_ALLOW_UNAUTHENTICATED, false, "POWERAUTH_ALLOW_UNAUTHENTICATED"),
     adminUsername: env.POWERAUTH_ADMIN_USERNAME || undefined,
     adminPassword: env.POWERAUTH_ADMIN_PASSWORD || undefined,
     serviceBaseUrl: env.POWERAUTH_SERVICE_BASE_URL || "http://localhost:8080/enrollment-server/",
@@ -262,7 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     adminLoginFailureWindowMs: parseInteger(env.POWERAUTH_ADMIN_LOGIN_FAILURE_WINDOW_MS, 60_000, "POWERAUTH_ADMIN_LOGIN_FAILURE_WINDOW_MS", 1, 86_400_000),
     adminLoginMaxInFlight: parseInteger(env.POWERAUTH_ADMIN_LOGIN_MAX_IN_FLIGHT, 2, "POWERAUTH_ADMIN_LOGIN_MAX_IN_FLIGHT", 1, 10_000),
     trustedGatewayAddresses: parseAddressList(env.POWERAUTH_TRUSTED_GATEWAY_ADDRESSES, ["127.0.0.1", "::1", "::ffff:127.0.0.1"], "POWERAUTH_TRUSTED_GATEWAY_ADDRESSES"),
-  };
+  });
 }
 
 /** The delivery worker's settings; the rerun time defaults to just over the longest attempt. */
@@ -291,6 +297,25 @@ function parseCallbackDelivery(env: NodeJS.ProcessEnv) {
     callbackCircuitBreakerResetMs: parseInteger(env.POWERAUTH_CALLBACK_CIRCUIT_BREAKER_RESET_MS, 60_000, "POWERAUTH_CALLBACK_CIRCUIT_BREAKER_RESET_MS", 1, 2 ** 31 - 1),
     callbackCleanupIntervalMs: parseInteger(env.POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS, 60_000, "POWERAUTH_CALLBACK_CLEANUP_INTERVAL_MS", 0, 2 ** 31 - 1),
   };
+}
+
+/**
+ * Restricted access is off by default, as in the reference, which is safe only while the core is reachable from
+ * this machine alone: listening on any other address needs restricted access or an explicit opt-out.
+ */
+function refuseUnauthenticatedExposure(config: CoreConfig): CoreConfig {
+  if (!config.restrictAccess && !config.allowUnauthenticated && !isLoopbackHost(config.host)) {
+    throw new ConfigError(
+      `CORE_HOST "${config.host}" is not a loopback address and POWERAUTH_RESTRICT_ACCESS is off: anyone who can reach the core could call it. ` +
+        "Set POWERAUTH_RESTRICT_ACCESS=true (integration credentials), or POWERAUTH_ALLOW_UNAUTHENTICATED=true if a network boundary protects it.",
+    );
+  }
+  return config;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare) || /^::ffff:127(\.\d{1,3}){3}$/.test(bare);
 }
 
 /** Node refuses an HTTP/1.1 server whose head timeout exceeds its request timeout; say so at start instead. */
