@@ -80,6 +80,7 @@ const settings: Setting[] = [
   },
   boolean("POWERAUTH_RESTRICT_ACCESS", "restrictAccess", false),
   boolean("POWERAUTH_ALLOW_UNAUTHENTICATED", "allowUnauthenticated", false),
+  integer("POWERAUTH_SHUTDOWN_TIMEOUT_MS", "shutdownTimeoutMs", 10_000, 0, 600_000),
   text("POWERAUTH_ADMIN_USERNAME", "adminUsername", undefined, "ops"),
   text("POWERAUTH_ADMIN_PASSWORD", "adminPassword", undefined, "ops-password"),
   text("POWERAUTH_SERVICE_BASE_URL", "serviceBaseUrl", "http://localhost:8080/enrollment-server/", "https://api.example/enrollment/"),

@@ -40,6 +40,11 @@ export interface CoreConfig {
    * (default false: such a core would hand out activations and verify signatures for anyone who can reach it).
    */
   allowUnauthenticated: boolean;
+  /**
+   * POWERAUTH_SHUTDOWN_TIMEOUT_MS: on SIGTERM/SIGINT, how long calls in flight may take to finish before their
+   * connections are cut; the process exits by then even if something hangs (default 10000).
+   */
+  shutdownTimeoutMs: number;
   /** First Cloud Admin API user, created on start when no user of that name exists. */
   adminUsername?: string;
   adminPassword?: string;
@@ -199,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     masterDbEncryptionKey: parseMasterKey(env.POWERAUTH_MASTER_DB_ENCRYPTION_KEY),
     restrictAccess: parseBoolean(env.POWERAUTH_RESTRICT_ACCESS, false, "POWERAUTH_RESTRICT_ACCESS"),
     allowUnauthenticated: parseBoolean(env.POWERAUTH_ALLOW_UNAUTHENTICATED, false, "POWERAUTH_ALLOW_UNAUTHENTICATED"),
+    shutdownTimeoutMs: parseInteger(env.POWERAUTH_SHUTDOWN_TIMEOUT_MS, 10_000, "POWERAUTH_SHUTDOWN_TIMEOUT_MS", 0, 600_000),
     adminUsername: env.POWERAUTH_ADMIN_USERNAME || undefined,
     adminPassword: env.POWERAUTH_ADMIN_PASSWORD || undefined,
     serviceBaseUrl: env.POWERAUTH_SERVICE_BASE_URL || "http://localhost:8080/enrollment-server/",

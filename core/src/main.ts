@@ -2,6 +2,9 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { startServer } from "./server.ts";
 
+/** After the shutdown deadline, how long the rest of the stop (jobs, database) may take before the process exits. */
+const FORCED_EXIT_GRACE_MS = 5_000;
+
 /** Process entry point: configuration from the environment, graceful stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const log = createLogger("core");
@@ -9,6 +12,12 @@ async function main(): Promise<void> {
   const core = await startServer({ config, log, accessLog: process.env.POWERAUTH_ACCESS_LOG !== "false" });
   const stop = async (signal: string) => {
     log.info("stopping", { signal });
+    // The last resort: close() cuts connections at the deadline, but a job stuck after that must not keep the
+    // process alive either.
+    setTimeout(() => {
+      log.error("stop did not finish in time; exiting anyway", undefined, { shutdownTimeoutMs: config.shutdownTimeoutMs });
+      process.exit(1);
+    }, config.shutdownTimeoutMs + FORCED_EXIT_GRACE_MS).unref();
     await core.close();
     process.exit(0);
   };

@@ -82,7 +82,9 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       username: config.adminUsername,
     });
   }
+  const stopping = new AbortController();
   const deps: Deps = {
+    stopping: stopping.signal,
     db,
     config,
     log,
@@ -167,22 +169,43 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await new Promise<void>((resolve) => {
+      stopping.abort();
+      const connectionsClosed = new Promise<void>((resolve) => {
         listener.close(() => resolve());
         for (const session of sessions) session.close();
         // Closes h1's idle connections and stops its timeout check; it never listened, so nothing else happens.
         h1.close();
       });
+      // Calls in flight get until the deadline; whatever still holds a connection then is cut, so a stuck or
+      // malicious client cannot keep the process from stopping.
+      if (!(await settlesWithin(connectionsClosed, config.shutdownTimeoutMs))) {
+        log.info("shutdown deadline passed, closing remaining connections", { sessions: sessions.size });
+        for (const session of sessions) session.destroy();
+        h1.closeAllConnections();
+        await connectionsClosed;
+      }
       await callbackDispatcher?.stop();
       await expiryJob.stop();
       await operationExpiryJob.stop();
       await uniqueValueCleanupJob.stop();
-    await uniqueValueCleanupJob.stop();
       await argon2.close();
       if (ownsDb) await db.close();
       log.info("core stopped");
     })());
   return { url, port, db, close };
+}
+
+/** Whether `promise` settles within `ms` (it keeps running either way). */
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

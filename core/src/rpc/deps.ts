@@ -8,6 +8,8 @@ import type { Db } from "../persistence/db.ts";
 
 /** What every RPC group needs, passed explicitly (no globals), so tests can build it with their own database. */
 export interface Deps {
+  /** Aborted when the core begins to stop: long-lived streams (health Watch) end on it. */
+  stopping: AbortSignal;
   db: Db;
   config: CoreConfig;
   log: Logger;

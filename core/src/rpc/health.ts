@@ -26,14 +26,16 @@ export function registerHealth(router: ConnectRouter, deps: Deps, serviceNames: 
         yield { status: ServingStatus.SERVICE_UNKNOWN };
         return;
       }
+      // Ends when the caller goes away or the core stops, so a watcher never holds up a shutdown.
+      const ended = AbortSignal.any([context.signal, deps.stopping]);
       let last: ServingStatus | undefined;
-      while (!context.signal.aborted) {
+      while (!ended.aborted) {
         const status = await currentStatus();
         if (status !== last) yield { status };
         last = status;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, WATCH_INTERVAL_MS);
-          context.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+          ended.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
         });
       }
     },
