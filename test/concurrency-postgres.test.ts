@@ -24,7 +24,7 @@ useCoreWithApplication({}, (core, application) => {
 
 describe(`concurrent VerifySignature on one activation (${engine})`, () => {
   it(`${VALID + INVALID} simultaneous calls lose no counter step, no failed attempt and no audit row, and none deadlocks`, async () => {
-    const { device, activationId } = await activateDevice(t.v3, app, { maxFailureCount: 1000n });
+    const { device, activationId } = await activateDevice(t.v3, app, { maxFailureCount: 255n });
     // Valid possession signatures for counter steps 0…VALID-1 (a valid possession signature does not reset the
     // failure count, and a failed one is not counted), then wrong-PIN knowledge signatures, invalid at any step.
     type Call = { step: number | null; request: ReturnType<typeof verifySignatureRequest> };

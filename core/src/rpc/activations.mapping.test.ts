@@ -103,7 +103,12 @@ describe("InitActivation mapping", () => {
       invalid("applicationId must be a positive id"),
     );
     expect(() => fromProtoInitActivation(create(InitActivationRequestSchema, { userId: "alice", applicationId: 1n, maxFailureCount: 0n }))).toThrow(
-      invalid("maxFailureCount must be a positive id"),
+      invalid("maxFailureCount must be 1-255"),
+    );
+    // The status blob carries the limit in one byte: 255 is the largest a device can be told.
+    expect(fromProtoInitActivation(create(InitActivationRequestSchema, { userId: "alice", applicationId: 1n, maxFailureCount: 255n })).maxFailureCount).toBe(255);
+    expect(() => fromProtoInitActivation(create(InitActivationRequestSchema, { userId: "alice", applicationId: 1n, maxFailureCount: 256n }))).toThrow(
+      invalid("maxFailureCount must be 1-255"),
     );
   });
 
@@ -191,7 +196,7 @@ describe("CreateActivation mapping", () => {
     const map = (fields: object) => () => fromProtoCreateActivation(create(CreateActivationRequestSchema, { ...valid, ...fields }));
     expect(map({ applicationKey: "" })).toThrow(invalid("applicationKey is required"));
     expect(map({ nonce: Buffer.alloc(8).toString("base64") })).toThrow(invalid("nonce must be 16 bytes"));
-    expect(map({ maxFailureCount: -5n })).toThrow(invalid("maxFailureCount must be a positive id"));
+    expect(map({ maxFailureCount: -5n })).toThrow(invalid("maxFailureCount must be 1-255"));
     expect(map({ encryptedData: "" })).toThrow(invalid("encryptedData is required"));
   });
 

@@ -33,6 +33,7 @@ import type { KeyExchangeResult } from "../domain/activations/key-exchange.ts";
 import { toProtoActivationStatus, toProtoOptionalTimestamp, toProtoTimestamp } from "./common.mapping.ts";
 import {
   applicationIdOrZero,
+  optionalActivationFailureCount,
   optionalBase64,
   optionalPositive,
   optionalText,
@@ -40,8 +41,8 @@ import {
   requireActivationId,
   requireEciesRequest,
   requireText,
-  withoutControlCharacters,
   requireTimestamp,
+  withoutControlCharacters,
 } from "./validation.ts";
 
 /** The proto ⇄ domain mapping of the activation RPCs. Optional proto fields stay unset for null values. */
@@ -58,7 +59,7 @@ export function fromProtoInitActivation(request: InitActivationRequest): InitAct
     userId: withoutControlCharacters(request.userId, "userId"),
     applicationId: applicationIdOrZero(request.applicationId),
     timestampActivationExpire: optionalTimestamp(request.timestampActivationExpire),
-    maxFailureCount: optionalPositive(request.maxFailureCount, "maxFailureCount"),
+    maxFailureCount: optionalActivationFailureCount(request.maxFailureCount),
   };
 }
 
@@ -95,7 +96,7 @@ export function fromProtoCreateActivation(
   return {
     userId: withoutControlCharacters(request.userId, "userId"),
     timestampActivationExpire: optionalTimestamp(request.timestampActivationExpire),
-    maxFailureCount: optionalPositive(request.maxFailureCount, "maxFailureCount"),
+    maxFailureCount: optionalActivationFailureCount(request.maxFailureCount),
     applicationKey: requireText(request.applicationKey, "applicationKey"),
     request: requireEciesRequest(request),
   };

@@ -23,8 +23,8 @@ import type { LegacyVaultUnlockResult } from "../domain/vault/legacy-vault-unloc
 import {
   MAX_SIGNATURE_LENGTH,
   MAX_SIGNED_DATA_LENGTH,
+  optionalActivationFailureCount,
   optionalBase64,
-  optionalPositive,
   optionalText,
   optionalTimestamp,
   requireActivationId,
@@ -77,7 +77,7 @@ export function fromProtoCreateActivationV2(request: CreateActivationRequest) {
     userId: withoutControlCharacters(request.userId, "userId"),
     applicationId: requireId(request.applicationId, "applicationId"),
     timestampActivationExpire: optionalTimestamp(request.timestampActivationExpire),
-    maxFailureCount: optionalPositive(request.maxFailureCount, "maxFailureCount"),
+    maxFailureCount: optionalActivationFailureCount(request.maxFailureCount),
     identity: requireText(request.identity, "identity"),
     activationOtp: requireText(request.activationOtp, "activationOtp"),
   };

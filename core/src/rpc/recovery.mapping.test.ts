@@ -69,7 +69,7 @@ describe("RecoveryCodeActivation mapping", () => {
     for (const puk of ["", "123456789", "12345678901", "12345-67890", "01234567a9"]) expect(map({ puk })).toThrow(invalid("puk must be 10 digits"));
     expect(map({ recoveryCode: "" })).toThrow(invalid("recoveryCode is required"));
     expect(map({ recoveryCode: `${CODE}-AAAAA` })).toThrow(invalid("recoveryCode is longer than 23 characters"));
-    expect(map({ maxFailureCount: 0n })).toThrow(invalid("maxFailureCount must be a positive id"));
+    expect(map({ maxFailureCount: 0n })).toThrow(invalid("maxFailureCount must be 1-255"));
   });
 
   it("answers the new activation, its user and the sealed layer 2", () => {

@@ -27,6 +27,7 @@ import type { RecoveryConfigUpdate, RecoveryConfigView } from "../domain/recover
 import type { RecoveryCodeStatusName, RecoveryPukStatusName } from "../domain/recovery/recovery-status.ts";
 import { invalidRequest } from "./errors.ts";
 import {
+  optionalActivationFailureCount,
   optionalActivationId,
   optionalEnumName,
   optionalPositive,
@@ -121,7 +122,7 @@ export function fromProtoRecoveryCodeActivation(request: RecoveryCodeActivationR
     recoveryCode: requireRecoveryCode(request.recoveryCode),
     puk: requirePuk(request.puk),
     applicationKey: requireText(request.applicationKey, "applicationKey"),
-    maxFailureCount: optionalPositive(request.maxFailureCount, "maxFailureCount"),
+    maxFailureCount: optionalActivationFailureCount(request.maxFailureCount),
     request: requireEciesRequest(request),
   };
 }

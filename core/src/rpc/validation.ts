@@ -118,6 +118,18 @@ export function optionalPositive(value: bigint | undefined, field: string): numb
   return value === undefined ? undefined : requireId(value, field);
 }
 
+/** The status blob carries an activation's failure limit in one byte. */
+const MAX_ACTIVATION_FAILURE_COUNT = 255;
+
+/** An activation's `maxFailureCount`: absent for the configured default, else 1–255 (what the status blob can carry). */
+export function optionalActivationFailureCount(value: bigint | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value < 1n || value > BigInt(MAX_ACTIVATION_FAILURE_COUNT)) {
+    throw invalidRequest(`maxFailureCount must be 1-${MAX_ACTIVATION_FAILURE_COUNT}`);
+  }
+  return Number(value);
+}
+
 /** A signed 64-bit integer that must fit JavaScript numbers (timestamps, counters). */
 export function requireSafeInteger(value: bigint, field: string): number {
   if (value < BigInt(Number.MIN_SAFE_INTEGER) || value > BigInt(Number.MAX_SAFE_INTEGER)) throw invalidRequest(`${field} is out of range`);
