@@ -20,7 +20,8 @@ import {
   recordSignatureAttemptParams,
 } from "./activation.sql.ts";
 import type { SignatureAttemptRecord } from "./activation.sql.ts";
-import { executeStatement } from "./sql-statement.ts";
+import { executeStatement, toDate, timestampParam } from "./sql-statement.ts";
+import type { BigintColumn, TimestampColumn } from "./sql-statement.ts";
 import type { Tx } from "./tx.ts";
 
 export type { SignatureAttemptRecord };
@@ -324,11 +325,6 @@ export async function countActiveUsers(tx: Tx, applicationId: number, from: Date
   return row ? Number(row.users) : 0;
 }
 
-/** bigint columns arrive as strings from `pg` and as numbers or bigints from PGlite. */
-type BigintColumn = number | string | bigint;
-/** timestamptz columns arrive as Date objects, or as strings when a driver leaves them unparsed. */
-type TimestampColumn = Date | string;
-
 interface ActivationRow {
   activation_id: string;
   application_id: BigintColumn;
@@ -423,10 +419,3 @@ function toActivationRecord(row: ActivationRow): ActivationRecord {
   };
 }
 
-function toDate(value: TimestampColumn): Date {
-  return value instanceof Date ? value : new Date(value);
-}
-
-function timestampParam(value: Date | null): string | null {
-  return value === null ? null : value.toISOString();
-}

@@ -1,5 +1,6 @@
 import type { Tx } from "./tx.ts";
-import { executeStatement } from "./sql-statement.ts";
+import { executeStatement, toDate, timestampParam } from "./sql-statement.ts";
+import type { TimestampColumn } from "./sql-statement.ts";
 import {
   CLAIM_CALLBACK_EVENTS,
   DELETE_EXPIRED_CALLBACK_EVENTS,
@@ -181,8 +182,6 @@ export async function listCallbackEvents(tx: Tx, filter: CallbackEventFilter): P
   return rows.map(toEventRecord);
 }
 
-type TimestampColumn = Date | string;
-
 interface ClaimRow {
   id: string | number;
   application_callback_id: string;
@@ -226,10 +225,3 @@ function toEventRecord(row: EventRow): CallbackEventRecord {
   };
 }
 
-function toDate(value: TimestampColumn): Date {
-  return value instanceof Date ? value : new Date(value);
-}
-
-function timestampParam(value: Date | null): string | null {
-  return value === null ? null : value.toISOString();
-}

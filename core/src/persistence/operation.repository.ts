@@ -8,7 +8,7 @@ import {
   LOCK_OPERATION,
   SAVE_OPERATION,
 } from "./operation.sql.ts";
-import { executeStatement } from "./sql-statement.ts";
+import { executeStatement, toDate } from "./sql-statement.ts";
 import type { Tx } from "./tx.ts";
 
 /**
@@ -231,6 +231,3 @@ function json<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
-function toDate(value: Date | string): Date {
-  return value instanceof Date ? value : new Date(value);
-}

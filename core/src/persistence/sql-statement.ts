@@ -22,3 +22,18 @@ export async function executeStatement<Row>(tx: Tx, statement: NamedStatement, p
   const result = await tx.getKysely().executeQuery<Row>(CompiledQuery.raw(statement.text, params as unknown[]));
   return result.rows;
 }
+
+/** bigint columns arrive as strings from `pg` and as numbers or bigints from PGlite. */
+export type BigintColumn = number | string | bigint;
+/** timestamptz columns arrive as Date objects, or as strings when a driver leaves them unparsed. */
+export type TimestampColumn = Date | string;
+
+/** A timestamptz column as a Date, whichever form the driver gave it in. */
+export function toDate(value: TimestampColumn): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** A Date as a timestamptz parameter (ISO-8601 UTC), the same text on both drivers. */
+export function timestampParam(value: Date | null): string | null {
+  return value === null ? null : value.toISOString();
+}
