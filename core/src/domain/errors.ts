@@ -155,3 +155,27 @@ export class ServiceUnavailableError extends Error {
     this.name = "ServiceUnavailableError";
   }
 }
+
+/**
+ * Too many failed logins (or checks in flight) for this username or client address. Raised before any hash
+ * is computed, so it says nothing about the password; `retryAfterMs` tells the caller when to try again.
+ */
+export class AdminLoginThrottledError extends Error {
+  readonly kind = "admin-login-throttled";
+  override name = "AdminLoginThrottledError";
+  readonly retryAfterMs: number;
+
+  constructor(reason: string, retryAfterMs: number) {
+    super(`Too many admin login attempts (${reason}), try again later`);
+    this.retryAfterMs = Math.max(1, Math.ceil(retryAfterMs));
+  }
+}
+
+/**
+ * Every thread is busy and the queue is full. Raised before any work is done, so it says nothing about the
+ * password: callers answer "unavailable, try later" at once instead of queueing without bound.
+ */
+export class Argon2QueueFullError extends Error {
+  readonly kind = "ARGON2_QUEUE_FULL";
+  override name = "Argon2QueueFullError";
+}

@@ -1,16 +1,14 @@
 import { isIP } from "node:net";
-import { Code, ConnectError, createContextKey } from "@connectrpc/connect";
+import { createContextKey } from "@connectrpc/connect";
 import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { CallbackEventService } from "@powerauth/proto/powerauth/callbacks/v1/callback_events_pb.js";
 import { PowerAuthService as PowerAuthServiceV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { PowerAuthService as PowerAuthServiceV3 } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { OperationService } from "@powerauth/proto/powerauth/operations/v1/operations_pb.js";
-import { AdminLoginThrottledError } from "../domain/access/admin-login-guard.ts";
 import { authenticateAdmin } from "../domain/access/admin-users.ts";
 import { AuthenticationError } from "../domain/errors.ts";
 import { authenticateIntegration } from "../domain/access/integrations.ts";
-import { Argon2QueueFullError } from "../workers/argon2-pool.ts";
 import type { Deps } from "./deps.ts";
 import { hasControlCharacter } from "./validation.ts";
 
@@ -67,23 +65,11 @@ async function authenticateIntegrationOrAdmin(deps: Deps, username: string, pass
 
 /**
  * Admin passwords are Argon2id hashes computed in the bounded pool, behind the login guard (cache and
- * throttling). When the pool is saturated the call fails at once with UNAVAILABLE rather than
- * UNAUTHENTICATED: the credentials were never checked, so a legitimate admin must not be told they are
- * wrong. A throttled login is RESOURCE_EXHAUSTED with `retry-after` (seconds) in the error metadata, which
- * the REST gateway answers as 429.
+ * throttling). A saturated pool and a throttled login leave as their own errors, mapped in rpc/errors.ts:
+ * the credentials were never checked, so a legitimate admin must not be told they are wrong.
  */
 async function checkAdmin(deps: Deps, username: string, password: string, address: string): Promise<void> {
-  try {
-    await authenticateAdmin(deps.db, deps.argon2, deps.adminLogin, { username, password, clientAddress: address });
-  } catch (error) {
-    if (error instanceof Argon2QueueFullError) {
-      throw new ConnectError("Too many password checks in progress, try again later", Code.Unavailable);
-    }
-    if (error instanceof AdminLoginThrottledError) {
-      throw new ConnectError(error.message, Code.ResourceExhausted, { "retry-after": String(Math.ceil(error.retryAfterMs / 1000)) });
-    }
-    throw error;
-  }
+  await authenticateAdmin(deps.db, deps.argon2, deps.adminLogin, { username, password, clientAddress: address });
 }
 
 /**

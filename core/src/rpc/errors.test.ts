@@ -4,6 +4,8 @@ import { ErrorDetailSchema, PowerAuthService } from "@powerauth/proto/powerauth/
 import { describe, expect, it } from "vitest";
 import {
   AdminError,
+  AdminLoginThrottledError,
+  Argon2QueueFullError,
   AuthenticationError,
   DuplicateApplicationError,
   ServiceError,
@@ -173,6 +175,23 @@ describe("toConnectError()", () => {
     expect(mapped.rawMessage).toBe("Invalid integration credentials");
     expect(mapped.details).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it("maps a full Argon2 queue to Unavailable (retryable) without an error detail, whatever was being checked", () => {
+    const { log, errors } = recordingLogger();
+    const mapped = toConnectError(new Argon2QueueFullError("64 password hashes already waiting"), log, V3_CONTEXT);
+    expect(mapped.code).toBe(Code.Unavailable);
+    expect(mapped.rawMessage).toBe("Too many password checks in progress, try again later");
+    expect(mapped.details).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("maps a throttled admin login to ResourceExhausted with retry-after in whole seconds", () => {
+    const { log } = recordingLogger();
+    const mapped = toConnectError(new AdminLoginThrottledError("username failed too often", 2500), log, ADMIN_CONTEXT);
+    expect(mapped.code).toBe(Code.ResourceExhausted);
+    expect(mapped.metadata.get("retry-after")).toBe("3");
+    expect(mapped.rawMessage).toContain("Too many admin login attempts");
   });
 
   it.each([

@@ -2,7 +2,16 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { AdminErrorDetailSchema } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
-import { AdminError, AuthenticationError, DuplicateApplicationError, ServiceError, ServiceErrors, ServiceUnavailableError } from "../domain/errors.ts";
+import {
+  AdminError,
+  AdminLoginThrottledError,
+  Argon2QueueFullError,
+  AuthenticationError,
+  DuplicateApplicationError,
+  ServiceError,
+  ServiceErrors,
+  ServiceUnavailableError,
+} from "../domain/errors.ts";
 import { isDatabaseUnavailable } from "../persistence/errors.ts";
 import type { Logger } from "../logger.ts";
 
@@ -38,6 +47,14 @@ export function toConnectError(error: unknown, log: Logger, context: string): Co
     return serviceError(new ServiceError(ServiceErrors.DUPLICATE_APPLICATION, { cause: error }));
   }
   if (error instanceof AuthenticationError) return new ConnectError(error.message, Code.Unauthenticated);
+  // No hash ran, so nothing was decided about the password or PUK: the caller may simply try again later.
+  if (error instanceof Argon2QueueFullError) {
+    return new ConnectError("Too many password checks in progress, try again later", Code.Unavailable);
+  }
+  // `retry-after` (seconds) in the metadata: the REST gateway answers 429 with it.
+  if (error instanceof AdminLoginThrottledError) {
+    return new ConnectError(error.message, Code.ResourceExhausted, { "retry-after": String(Math.ceil(error.retryAfterMs / 1000)) });
+  }
   // An outage is not a bug: UNAVAILABLE (retryable) without an ERRxxxx detail, so the gateways answer with
   // their own "temporarily unavailable" shapes. Raw driver errors from outside Db.transaction/read land here too.
   if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error)) {

@@ -5,7 +5,8 @@ import { computeArgon2, inlineArgon2 } from "../crypto/argon2.ts";
 import type { Argon2Job } from "../crypto/argon2.ts";
 import { hashPassword, hashPasswordSync, verifyPasswordHash, verifyPasswordHashSync } from "../crypto/password-hash.ts";
 import { hashAdminPassword, verifyAdminPassword } from "../crypto/secret-hash.ts";
-import { Argon2QueueFullError, createArgon2Pool } from "./argon2-pool.ts";
+import { Argon2QueueFullError } from "../domain/errors.ts";
+import { createArgon2Pool } from "./argon2-pool.ts";
 import type { Argon2Pool } from "./argon2-pool.ts";
 
 const job = (overrides: Partial<Argon2Job> = {}): Argon2Job => ({

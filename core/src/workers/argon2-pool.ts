@@ -1,16 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { Argon2Job, Argon2Runner } from "../crypto/argon2.ts";
 import { CryptoError } from "../crypto/errors.ts";
+import { Argon2QueueFullError } from "../domain/errors.ts";
 import type { Argon2Reply } from "./argon2-worker.ts";
-
-/**
- * Every thread is busy and the queue is full. Raised before any work is done, so it says nothing about the
- * password: callers answer "unavailable, try later" at once instead of queueing without bound.
- */
-export class Argon2QueueFullError extends Error {
-  readonly kind = "ARGON2_QUEUE_FULL";
-  override name = "Argon2QueueFullError";
-}
 
 export interface Argon2PoolOptions {
   /** Most worker threads, started on demand (POWERAUTH_ARGON2_THREADS). */

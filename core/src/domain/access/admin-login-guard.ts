@@ -1,5 +1,6 @@
 import { randomBytes, utf8 } from "../../crypto/bytes.ts";
 import { hmacSha256 } from "../../crypto/hash.ts";
+import { AdminLoginThrottledError } from "../errors.ts";
 
 /**
  * The login settings of the core's configuration (config.ts documents each variable and its default): cache
@@ -13,21 +14,6 @@ export interface AdminLoginSettings {
   adminLoginMaxFailuresPerAddress: number;
   adminLoginFailureWindowMs: number;
   adminLoginMaxInFlight: number;
-}
-
-/**
- * Too many failed logins (or checks in flight) for this username or client address. Raised before any hash
- * is computed, so it says nothing about the password; `retryAfterMs` tells the caller when to try again.
- */
-export class AdminLoginThrottledError extends Error {
-  readonly kind = "admin-login-throttled";
-  override name = "AdminLoginThrottledError";
-  readonly retryAfterMs: number;
-
-  constructor(reason: string, retryAfterMs: number) {
-    super(`Too many admin login attempts (${reason}), try again later`);
-    this.retryAfterMs = Math.max(1, Math.ceil(retryAfterMs));
-  }
 }
 
 /** What a remembered login stands for: the user and the stored hash it was verified against. */

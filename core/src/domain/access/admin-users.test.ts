@@ -3,10 +3,11 @@ import { createTestDatabase } from "../../../../test/support/database.ts";
 import type { TestDatabase } from "../../../../test/support/database.ts";
 import type { Argon2Runner } from "../../crypto/argon2.ts";
 import { findAdminUserByUsername } from "../../persistence/admin-user.repository.ts";
-import { Argon2QueueFullError, createArgon2Pool } from "../../workers/argon2-pool.ts";
+import { createArgon2Pool } from "../../workers/argon2-pool.ts";
+import { AdminLoginThrottledError, Argon2QueueFullError } from "../errors.ts";
 import type { Argon2Pool } from "../../workers/argon2-pool.ts";
 import { AdminError, AuthenticationError } from "../errors.ts";
-import { AdminLoginGuard, AdminLoginThrottledError } from "./admin-login-guard.ts";
+import { AdminLoginGuard } from "./admin-login-guard.ts";
 import type { AdminLoginSettings } from "./admin-login-guard.ts";
 import {
   authenticateAdmin,
