@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ActivationStatus } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { describe, expect, it } from "vitest";
 import { ApplicationCallback } from "../core/src/persistence/callback.entity.ts";
-import { listEventsOfCallback } from "../core/src/persistence/callback.repository.ts";
+import { listEventsOfCallback } from "../core/src/persistence/callback-event.repository.ts";
 import { eciesEncryptRequest } from "./simulator/ecies.ts";
 import { sha256, te } from "./simulator/primitives.ts";
 import { startCoreForTest } from "./support/core-in-process.ts";

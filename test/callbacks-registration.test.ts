@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApplicationCallback } from "../core/src/persistence/callback.entity.ts";
-import { listEventsOfCallback } from "../core/src/persistence/callback.repository.ts";
+import { listEventsOfCallback } from "../core/src/persistence/callback-event.repository.ts";
 import { startRestGateway } from "../gateway-rest/src/server.ts";
 import type { RestGateway } from "../gateway-rest/src/server.ts";
 import { TEST_ADMIN, startCoreForTest } from "./support/core-in-process.ts";

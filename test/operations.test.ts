@@ -18,7 +18,7 @@ import { CALLBACK_ATTRIBUTES } from "../core/src/domain/callbacks/callback-rules
 import { expireOperations } from "../core/src/domain/operations/operation-expiry.ts";
 import { findApplicationByName } from "../core/src/persistence/application.repository.ts";
 import { ApplicationCallback } from "../core/src/persistence/callback.entity.ts";
-import { listEventsOfCallback } from "../core/src/persistence/callback.repository.ts";
+import { listEventsOfCallback } from "../core/src/persistence/callback-event.repository.ts";
 import type { Db } from "../core/src/persistence/db.ts";
 import { startRestGateway } from "../gateway-rest/src/server.ts";
 import type { RestGateway } from "../gateway-rest/src/server.ts";

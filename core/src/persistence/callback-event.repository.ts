@@ -2,11 +2,13 @@ import type { Tx } from "./tx.ts";
 import { executeStatement, toDate, timestampParam } from "./sql-statement.ts";
 import type { TimestampColumn } from "./sql-statement.ts";
 import {
+  CALLBACK_QUEUE_STATS,
   CLAIM_CALLBACK_EVENTS,
   DELETE_EXPIRED_CALLBACK_EVENTS,
   FIND_CALLBACK_EVENT,
   INSERT_CALLBACK_EVENTS,
   LIST_CALLBACK_EVENTS,
+  LIST_CALLBACK_EVENT_BODIES,
   NEXT_CALLBACK_EVENT_DUE,
   RESCUE_STALE_CALLBACK_EVENTS,
   RETRY_FAILED_CALLBACK_EVENT,
@@ -152,6 +154,12 @@ export async function nextCallbackEventDue(tx: Tx, now: Date): Promise<Date | nu
   return row?.next_call ? toDate(row.next_call) : null;
 }
 
+/** The outbox backlog (see {@link CALLBACK_QUEUE_STATS}). */
+export async function callbackQueueStats(tx: Tx): Promise<{ pending: number; processing: number; oldestPendingAt: Date | null }> {
+  const [row] = await executeStatement<{ pending: number; processing: number; oldest_pending: TimestampColumn | null }>(tx, CALLBACK_QUEUE_STATS, []);
+  return { pending: row.pending, processing: row.processing, oldestPendingAt: row.oldest_pending ? toDate(row.oldest_pending) : null };
+}
+
 /** Deletes up to `limit` settled events past their delete-after time; returns how many. */
 export async function deleteExpiredCallbackEvents(tx: Tx, now: Date, limit: number): Promise<number> {
   const [row] = await executeStatement<{ count: number }>(tx, DELETE_EXPIRED_CALLBACK_EVENTS, [now.toISOString(), limit]);
@@ -167,6 +175,12 @@ export async function retryFailedCallbackEvent(tx: Tx, id: number, now: Date): P
 export async function findCallbackEvent(tx: Tx, id: number): Promise<CallbackEventRecord | null> {
   const [row] = await executeStatement<EventRow>(tx, FIND_CALLBACK_EVENT, [id]);
   return row ? toEventRecord(row) : null;
+}
+
+/** Every event queued for one callback with its JSON body, oldest first. */
+export async function listEventsOfCallback(tx: Tx, callbackId: string): Promise<(CallbackEventRecord & { callbackData: string })[]> {
+  const rows = await executeStatement<EventRow & { callback_data: string }>(tx, LIST_CALLBACK_EVENT_BODIES, [callbackId]);
+  return rows.map((row) => ({ ...toEventRecord(row), callbackData: row.callback_data }));
 }
 
 /** A page of events matching the filter, newest first. */

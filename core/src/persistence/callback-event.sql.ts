@@ -92,6 +92,17 @@ export const NEXT_CALLBACK_EVENT_DUE: NamedStatement = {
   text: `select min(timestamp_next_call) as next_call from pa_application_callback_event where status = 'PENDING' and timestamp_next_call > $1`,
 };
 
+/**
+ * The outbox backlog for the metrics scrape: events waiting (PENDING) and being delivered (PROCESSING), and when
+ * the oldest waiting one was created (null when none). Reads only those rows, through the status index.
+ */
+export const CALLBACK_QUEUE_STATS: NamedStatement = {
+  name: "pa_callback_event_queue_stats",
+  text: `select count(*) filter (where status = 'PENDING')::int as pending, count(*) filter (where status = 'PROCESSING')::int as processing,
+  min(timestamp_created) filter (where status = 'PENDING') as oldest_pending
+from pa_application_callback_event where status in ('PENDING', 'PROCESSING')`,
+};
+
 /** Deletes up to `$2` COMPLETED or FAILED events whose delete-after time `$1` has passed. */
 export const DELETE_EXPIRED_CALLBACK_EVENTS: NamedStatement = {
   name: "pa_callback_event_delete_expired",
@@ -146,14 +157,22 @@ order by e.id desc
 limit $6`,
 };
 
+/** Every event of one callback with its body, oldest first: `$1` callback id. What was queued, for audits and tests. */
+export const LIST_CALLBACK_EVENT_BODIES: NamedStatement = {
+  name: "pa_callback_event_bodies",
+  text: `select ${EVENT_COLUMNS}, e.callback_data from pa_application_callback_event e where e.application_callback_id = $1 order by e.id`,
+};
+
 export const CALLBACK_EVENT_STATEMENTS: readonly NamedStatement[] = [
   INSERT_CALLBACK_EVENTS,
   CLAIM_CALLBACK_EVENTS,
   SETTLE_CALLBACK_EVENTS,
   RESCUE_STALE_CALLBACK_EVENTS,
   NEXT_CALLBACK_EVENT_DUE,
+  CALLBACK_QUEUE_STATS,
   DELETE_EXPIRED_CALLBACK_EVENTS,
   RETRY_FAILED_CALLBACK_EVENT,
   FIND_CALLBACK_EVENT,
   LIST_CALLBACK_EVENTS,
+  LIST_CALLBACK_EVENT_BODIES,
 ];

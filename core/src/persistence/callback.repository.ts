@@ -1,6 +1,6 @@
 import { LockMode } from "@mikro-orm/core";
 import type { Tx } from "./tx.ts";
-import { ApplicationCallback, ApplicationCallbackEvent } from "./callback.entity.ts";
+import { ApplicationCallback } from "./callback.entity.ts";
 
 /** Enabled callbacks of the application that want activation status changes, in creation order. */
 export function listActivationStatusCallbacks(tx: Tx, applicationId: number) {
@@ -27,9 +27,4 @@ export function findEnabledCallback(tx: Tx, id: string, options: { withAuthentic
     { id, enabled: true },
     { populate: options.withAuthentication ? ["authentication"] : [], ...(options.forUpdate && { lockMode: LockMode.PESSIMISTIC_WRITE }) },
   );
-}
-
-/** Outbox rows of one callback, oldest first. */
-export function listEventsOfCallback(tx: Tx, applicationCallbackId: string) {
-  return tx.find(ApplicationCallbackEvent, { applicationCallbackId }, { orderBy: { id: "asc" } });
 }

@@ -5,7 +5,7 @@ import type { TestDatabase } from "../../../../test/support/database.ts";
 import { loadConfig } from "../../config.ts";
 import { listActivationHistory, lockActivation } from "../../persistence/activation.repository.ts";
 import { ApplicationCallback } from "../../persistence/callback.entity.ts";
-import { listEventsOfCallback } from "../../persistence/callback.repository.ts";
+import { listEventsOfCallback } from "../../persistence/callback-event.repository.ts";
 import { createApplication } from "../applications/applications.ts";
 import { ActivationStatus } from "./activation-status.ts";
 import { initActivation } from "./init-activation.ts";

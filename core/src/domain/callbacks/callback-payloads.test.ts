@@ -5,7 +5,7 @@ import type { TestDatabase } from "../../../../test/support/database.ts";
 import { loadConfig } from "../../config.ts";
 import { lockActivation } from "../../persistence/activation.repository.ts";
 import type { ActivationRecord } from "../../persistence/activation.repository.ts";
-import { listEventsOfCallback } from "../../persistence/callback.repository.ts";
+import { listEventsOfCallback } from "../../persistence/callback-event.repository.ts";
 import { ActivationStatus } from "../activations/activation-status.ts";
 import { initActivation } from "../activations/init-activation.ts";
 import { changeActivationStatus } from "../activations/status-change.ts";

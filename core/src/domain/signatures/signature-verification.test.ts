@@ -8,7 +8,7 @@ import { loadConfig } from "../../config.ts";
 import { findActivation, listActivationHistory, lockActivation, saveActivation } from "../../persistence/activation.repository.ts";
 import { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { ApplicationCallback } from "../../persistence/callback.entity.ts";
-import { listEventsOfCallback } from "../../persistence/callback.repository.ts";
+import { listEventsOfCallback } from "../../persistence/callback-event.repository.ts";
 import { createApplication } from "../applications/applications.ts";
 import { ActivationStatus } from "../activations/activation-status.ts";
 import { verifyOnlineSignature } from "./online-signature.ts";
