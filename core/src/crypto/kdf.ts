@@ -1,4 +1,5 @@
-import { createHash, pbkdf2Sync } from "node:crypto";
+import { createHash, pbkdf2, pbkdf2Sync } from "node:crypto";
+import { promisify } from "node:util";
 import { aesCbcEncrypt, aesEncryptBlock, zeroIv } from "./aes.ts";
 import { uint64BE } from "./bytes.ts";
 import { CryptoError } from "./errors.ts";
@@ -73,4 +74,11 @@ export function x963KdfSha256(secret: Uint8Array, info: Uint8Array, length: numb
 /** PBKDF2-HMAC-SHA1 (v2 activation OTP key: 10 000 iterations, 16 bytes). */
 export function pbkdf2Sha1(password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Buffer {
   return pbkdf2Sync(password, salt, iterations, length, "sha1");
+}
+
+const pbkdf2Async = promisify(pbkdf2);
+
+/** {@link pbkdf2Sha1} on libuv's thread pool: the server's path, so 10 000 iterations never hold the event loop. */
+export function pbkdf2Sha1InBackground(password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Promise<Buffer> {
+  return pbkdf2Async(password, salt, iterations, length, "sha1");
 }

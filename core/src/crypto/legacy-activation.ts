@@ -5,7 +5,7 @@ import { ecdhSharedSecret } from "./ecdh.ts";
 import { signEcdsa, verifyEcdsa } from "./ecdsa.ts";
 import { CryptoError } from "./errors.ts";
 import { hmacSha256 } from "./hash.ts";
-import { fold, pbkdf2Sha1 } from "./kdf.ts";
+import { fold, pbkdf2Sha1, pbkdf2Sha1InBackground } from "./kdf.ts";
 
 // Protocol 2.x activation (v2 SOAP prepareActivation/createActivation). The
 // device public key travels under two AES layers: an OTP-derived key and,
@@ -17,6 +17,11 @@ export const V2_OTP_KEY_ITERATIONS = 10_000;
 /** K_otp = PBKDF2-HMAC-SHA1(u8(otp), u8(activationIdShort or identity), 10 000, 16). */
 export function deriveOtpKeyV2(activationOtp: string, activationIdShort: string): Buffer {
   return pbkdf2Sha1(utf8(activationOtp), utf8(activationIdShort), V2_OTP_KEY_ITERATIONS, 16);
+}
+
+/** {@link deriveOtpKeyV2} off the event loop, for the server. */
+export function deriveOtpKeyV2InBackground(activationOtp: string, activationIdShort: string): Promise<Buffer> {
+  return pbkdf2Sha1InBackground(utf8(activationOtp), utf8(activationIdShort), V2_OTP_KEY_ITERATIONS, 16);
 }
 
 /** K_eph = fold(ECDH(priv, pub)) — the v2 ephemeral layer key (either side). */

@@ -3,11 +3,18 @@ import { describe, expect, it } from "vitest";
 import { encodePublicKey, generateKeyPair } from "./ec-keys.ts";
 import { ecdhSharedSecret } from "./ecdh.ts";
 import { fold, kdfIndexBlock, x963KdfSha256 } from "./kdf.ts";
+import { deriveOtpKeyV2, deriveOtpKeyV2InBackground } from "./legacy-activation.ts";
 import { nonPersonalizedEncryptionKeyV2, personalizedEncryptionKeyV2, resolveSessionIndexV2 } from "./legacy-e2e.ts";
 import { encryptTokenResponseV2 } from "./legacy-token.ts";
 import { encryptVaultEncryptionKeyV2 } from "./legacy-vault.ts";
 
 describe("legacy 2.x pieces", () => {
+  it("derives the same OTP key on the thread pool as inline (the vectors check the inline one)", async () => {
+    const inline = deriveOtpKeyV2("AAAAA-BBBBB", "CCCCC-DDDDD");
+    expect(await deriveOtpKeyV2InBackground("AAAAA-BBBBB", "CCCCC-DDDDD")).toEqual(inline);
+    expect(await deriveOtpKeyV2InBackground("AAAAA-BBBBC", "CCCCC-DDDDD")).not.toEqual(inline);
+  });
+
   it("v2 vault key: AES(KDF(KEY_TRANSPORT, counter), 0^16, vault key)", () => {
     const tk = Buffer.alloc(16, 1);
     const vk = Buffer.alloc(16, 2);

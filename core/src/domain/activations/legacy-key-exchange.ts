@@ -6,7 +6,7 @@ import { CryptoError } from "../../crypto/errors.ts";
 import {
   decryptDevicePublicKeyV2,
   deriveEphemeralKeyV2,
-  deriveOtpKeyV2,
+  deriveOtpKeyV2InBackground,
   encryptServerPublicKeyV2,
   signEncryptedServerPublicKeyV2,
   verifyApplicationSignatureV2,
@@ -80,7 +80,7 @@ export async function prepareActivationV2(
       return new ErrorAfterCommit(new ServiceError(ServiceErrors.ACTIVATION_EXPIRED));
     }
     const master = await loadMasterKeyPairOfActivation(tx, activation);
-    const secret = otpSecret(input.activationIdShort, splitActivationCode(code).activationOtp);
+    const secret = await otpSecret(input.activationIdShort, splitActivationCode(code).activationOtp);
     const devicePublicKey = openDevicePublicKey(master.privateKey, secret.otpKey, input);
     if (!devicePublicKey) {
       // As the reference: the code is burnt and the device told "not found".
@@ -119,7 +119,7 @@ export async function createActivationV2(
     if (version.applicationId !== input.applicationId) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
     // The record links the newest master pair, the one used here.
     const master = await loadMasterKeyPair(tx, version.applicationId);
-    const secret = otpSecret(input.identity, input.activationOtp);
+    const secret = await otpSecret(input.identity, input.activationOtp);
     const devicePublicKey = openDevicePublicKey(master.privateKey, secret.otpKey, input);
     if (!devicePublicKey) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);
     if (!applicationSignatureMatches(version, secret.identity, input)) throw new ServiceError(ServiceErrors.ACTIVATION_EXPIRED);
@@ -145,8 +145,8 @@ interface OtpSecret {
   otpKey: Buffer;
 }
 
-function otpSecret(identity: string, otp: string): OtpSecret {
-  return { identity, otpKey: deriveOtpKeyV2(otp, identity) };
+async function otpSecret(identity: string, otp: string): Promise<OtpSecret> {
+  return { identity, otpKey: await deriveOtpKeyV2InBackground(otp, identity) };
 }
 
 /** The device public key under its one or two AES layers; null when anything about it is wrong. */
