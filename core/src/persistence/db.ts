@@ -16,6 +16,8 @@ import { OPERATION_STATEMENTS } from "./operation.sql.ts";
 import { migrationsList } from "./migrations/index.ts";
 import { prepareStatementsOnConnect } from "./prepared-statements.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { announceCommitted } from "./commit-observer.ts";
+import type { CommitObserver } from "./commit-observer.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
 import { CALLBACK_EVENT_STATEMENTS } from "./callback-event.sql.ts";
 import { SignatureAudit } from "./signature-audit.entity.ts";
@@ -50,6 +52,8 @@ export interface DbOptions {
  */
 export const STARTUP_ADVISORY_LOCK_KEY = 0x5041_4d49_4752n;
 
+const DEFAULT_POOL_SIZE = 20;
+
 export interface Db {
   /** Runs `work` in one transaction on a fresh EntityManager; commits on success, rolls back on throw. */
   transaction<T>(work: (tx: Tx) => Promise<T>, options?: { isolationLevel?: IsolationLevel }): Promise<T>;
@@ -76,7 +80,28 @@ export interface Db {
    * the hand-written statements written against the same columns) agree. A diagnostic for tests and checks.
    */
   schemaDiff(): Promise<string>;
+  /** Tells `observer` about every change once its transaction commits, until the returned function is called. */
+  observeCommits(observer: CommitObserver): () => void;
+  /** How the PostgreSQL connection pool is used right now; undefined on PGlite (one in-process connection). */
+  poolUse(): PoolUse | undefined;
   close(): Promise<void>;
+}
+
+/** A snapshot of the PostgreSQL connection pool. */
+export interface PoolUse {
+  /** The most connections the pool opens (`DATABASE_POOL_SIZE`). */
+  max: number;
+  open: number;
+  inUse: number;
+  /** Callers waiting for a connection because every one is in use. */
+  waiting: number;
+}
+
+/** What `pg`'s pool tells about itself. */
+interface CountingPool {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
 }
 
 export const entities = [
@@ -103,6 +128,8 @@ export const entities = [
 
 /** The one composition root of persistence: opens the database and runs pending migrations. */
 export async function initOrm(options: DbOptions = {}): Promise<Db> {
+  let pgPool: CountingPool | undefined;
+  const commitObservers = new Set<CommitObserver>();
   const common = {
     entities,
     extensions: [Migrator],
@@ -116,13 +143,15 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         ...common,
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
-        pool: { min: 0, max: options.poolSize ?? 20 },
+        pool: { min: 0, max: options.poolSize ?? DEFAULT_POOL_SIZE },
         driverOptions: {
           // pg's pool options: an outage fails calls after connectionTimeoutMillis instead of queueing them for
           // good; the timeouts are startup parameters, so they survive the pool's `reset all` between uses.
           ...postgresTimeouts(options),
-          onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0]) =>
-            prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS, ...OPERATION_STATEMENTS]),
+          onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0] & CountingPool) => {
+            pgPool = pool;
+            prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS, ...OPERATION_STATEMENTS]);
+          },
         },
       })
     : await MikroORM.init({ ...common, driver: PgliteDriver, dbName: options.pgliteDir ?? "memory://" });
@@ -138,8 +167,21 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
   const rootEm = orm.em as EntityManager;
   return {
     engine: options.databaseUrl ? "postgresql" : "pglite",
-    transaction: (work, txOptions) => rootEm.fork().transactional((tx) => work(tx), txOptions).catch(translateDatabaseError),
-    read: (work) => work(rootEm.fork()).catch(translateDatabaseError),
+    async transaction(work, txOptions) {
+      let unit: Tx | undefined;
+      const result = await rootEm
+        .fork()
+        .transactional((tx) => work((unit = tx)), txOptions)
+        .catch(translateDatabaseError);
+      announceCommitted(unit, commitObservers);
+      return result;
+    },
+    async read(work) {
+      const unit = rootEm.fork();
+      const result = await work(unit).catch(translateDatabaseError);
+      announceCommitted(unit, commitObservers);
+      return result;
+    },
     withStartupLock,
     async ping() {
       try {
@@ -156,9 +198,18 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
         const unlisten = await pglite.listen(channel, () => onNotify());
         return () => unlisten();
       }
-      return listenOnPostgres(options.databaseUrl, channel, onNotify, listenOptions.retryMs ?? 1000, listenOptions.onError);
+      return listenOnPostgres(options.databaseUrl, postgresTimeouts(options), channel, onNotify, listenOptions.retryMs ?? 1000, listenOptions.onError);
     },
     schemaDiff: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
+    observeCommits(observer) {
+      commitObservers.add(observer);
+      return () => commitObservers.delete(observer);
+    },
+    poolUse() {
+      if (!pgPool) return undefined;
+      const { totalCount, idleCount, waitingCount } = pgPool;
+      return { max: options.poolSize ?? DEFAULT_POOL_SIZE, open: totalCount, inUse: totalCount - idleCount, waiting: waitingCount };
+    },
     close: () => orm.close(true),
   };
 }
@@ -195,9 +246,14 @@ async function underAdvisoryLock<T>(databaseUrl: string, connectTimeoutMs: numbe
   }
 }
 
-/** One `pg` connection of its own that LISTENs on `channel`, reconnecting while not stopped. */
+/**
+ * One `pg` connection of its own that LISTENs on `channel`, reconnecting while not stopped. It carries the
+ * pool's timeouts and keepalive, so a half-open connection after a network failure is noticed and replaced
+ * instead of silently receiving nothing.
+ */
 async function listenOnPostgres(
   databaseUrl: string,
+  timeouts: Record<string, number | boolean>,
   channel: string,
   onNotify: () => void,
   retryMs: number,
@@ -207,7 +263,7 @@ async function listenOnPostgres(
   let client: pg.Client | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl });
+    const next = new pg.Client({ connectionString: databaseUrl, ...timeouts });
     client = next;
     next.on("notification", () => onNotify());
     next.on("error", (error) => {
