@@ -16,6 +16,11 @@ import type { BuildInfo } from "./domain/system/system-status.ts";
 import { openCallbackAuthentication } from "./domain/callbacks/callback-authentication.ts";
 import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
+import { CoreMetrics } from "./observability/core-metrics.ts";
+import { registerDatabaseGauges } from "./observability/database-gauges.ts";
+import { DEFAULT_READY_TIMEOUT_MS, observabilityEndpoints } from "./observability/http-endpoints.ts";
+import { OK } from "./observability/rpc-metrics.ts";
+import type { RequestMetrics } from "./observability/request-metrics.ts";
 import { initOrm } from "./persistence/db.ts";
 import type { Db } from "./persistence/db.ts";
 import { accessControl, peerAddressKey } from "./rpc/auth.ts";
@@ -83,6 +88,10 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     });
   }
   const stopping = new AbortController();
+  // One registry per core: a second core in the same process (tests) counts apart.
+  const metrics = new CoreMetrics();
+  registerDatabaseGauges(metrics.registry, db, DEFAULT_READY_TIMEOUT_MS);
+  const stopCountingCommits = db.observeCommits(metrics);
   const deps: Deps = {
     stopping: stopping.signal,
     db,
@@ -92,6 +101,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     argon2,
     activationKeys: new ActivationKeyCache(config),
     adminLogin: new AdminLoginGuard(config),
+    metrics,
   };
   const expiryJob = startPeriodicJob("activation expiry", config.activationExpiryJobIntervalMs, log, async () => {
     const removed = await expireAbandonedActivations(db);
@@ -112,15 +122,26 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
         settings: callbackDeliverySettings(config),
         openAuthentication: (row) => openCallbackAuthentication(config, row),
         log,
+        countAttempt: (outcome) => metrics.countCallbackAttempt(outcome),
       })
     : undefined;
-  const handler = connectNodeAdapter({
+  const serveRpc = connectNodeAdapter({
     routes: routes(deps),
-    interceptors: [errorBoundary(log, options.accessLog ?? true), accessControl(deps)],
+    interceptors: [errorBoundary(log, options.accessLog ?? true, metrics.rpc), accessControl(deps)],
     // The peer address is what admin login throttling counts when no trusted gateway names the client.
     contextValues: (req) => createContextValues().set(peerAddressKey, req.socket?.remoteAddress ?? "unknown"),
     readMaxBytes: MAX_MESSAGE_BYTES,
   });
+  // Before the Connect adapter and its interceptors: probes and scrapes need no credentials (restricted access
+  // guards RPCs only), and stop being ready as soon as the core begins to stop.
+  const serveObservability = observabilityEndpoints({
+    registry: metrics.registry,
+    isReady: async () => !stopping.signal.aborted && (await db.ping()),
+    readyTimeoutMs: DEFAULT_READY_TIMEOUT_MS,
+  });
+  const handler: typeof serveRpc = (req, res) => {
+    if (!serveObservability(req, res)) serveRpc(req, res);
+  };
 
   const h2 = http2.createServer(
     { settings: { maxConcurrentStreams: config.http2MaxConcurrentStreams, maxHeaderListSize: config.maxHeaderBytes } },
@@ -189,6 +210,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       await operationExpiryJob.stop();
       await uniqueValueCleanupJob.stop();
       await argon2.close();
+      stopCountingCommits();
       if (ownsDb) await db.close();
       log.info("core stopped");
     })());
@@ -314,17 +336,21 @@ function limitSession(session: http2.ServerHttp2Session, config: CoreConfig, str
  * The outermost interceptor: every error leaves through the one mapping in rpc/errors.ts, and each call is
  * logged once with its outcome and duration (never its payload).
  */
-function errorBoundary(log: Logger, accessLog: boolean): Interceptor {
+function errorBoundary(log: Logger, accessLog: boolean, rpcMetrics: RequestMetrics): Interceptor {
   return (next) => async (request) => {
     const started = performance.now();
     const rpc = `${request.service.typeName}/${request.method.name}`;
     try {
       const response = await next(request);
-      if (accessLog) log.info("rpc", { rpc, code: "ok", ms: Math.round(performance.now() - started) });
+      const ms = performance.now() - started;
+      rpcMetrics.record(rpc, OK, ms / 1000);
+      if (accessLog) log.info("rpc", { rpc, code: "ok", ms: Math.round(ms) });
       return response;
     } catch (error) {
       const mapped = toConnectError(error, log, rpc);
-      if (accessLog) log.info("rpc", { rpc, code: mapped.code, ms: Math.round(performance.now() - started) });
+      const ms = performance.now() - started;
+      rpcMetrics.record(rpc, mapped.code, ms / 1000);
+      if (accessLog) log.info("rpc", { rpc, code: mapped.code, ms: Math.round(ms) });
       throw mapped;
     }
   };

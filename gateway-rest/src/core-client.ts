@@ -5,6 +5,7 @@
 import { createClient } from "@connectrpc/connect";
 import type { Client } from "@connectrpc/connect";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
+import { Health } from "@powerauth/proto/grpc/health/v1/health_pb.js";
 import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 
 export type AdminClient = Client<typeof AdminService>;
@@ -18,6 +19,8 @@ export type CoreClientOptions = {
 
 export type CoreClient = {
   admin: AdminClient;
+  /** The core's gRPC health service, on the same session (the readiness probe asks it). */
+  health: Client<typeof Health>;
   /** Drops the HTTP/2 session; calls still in flight fail. */
   close(): void;
 };
@@ -36,6 +39,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
   });
   return {
     admin: createClient(AdminService, transport),
+    health: createClient(Health, transport),
     close: () => sessionManager.abort(),
   };
 }

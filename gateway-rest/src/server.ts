@@ -27,6 +27,7 @@ import {
   unsupportedMediaType,
 } from "./errors.ts";
 import type { HttpResult } from "./errors.ts";
+import { withObservability } from "./observability.ts";
 import { createRouter } from "./routes.ts";
 import type { Router } from "./routes.ts";
 import { MAX_JSON_DEPTH, RequestValidationError, controlCharactersInJson, controlCharactersInParams, jsonDepthExceeds } from "./validation.ts";
@@ -78,8 +79,9 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     docs: createDocsHandler(),
   };
 
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) =>
-    serveRequest(ctx, req, res),
+  const server = createServer(
+    { requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
+    withObservability(ctx.core, ctx.route, (req, res) => serveRequest(ctx, req, res)),
   );
   server.on("clientError", answerClientError);
 

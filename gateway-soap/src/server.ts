@@ -11,6 +11,7 @@ import type { CoreClient } from "./core-client.ts";
 import { readEnvelope, renderFault, renderResponse } from "./envelope.ts";
 import { faultFor, HTTP_STATUS, outcomeOf, RequestEncodingError, RequestTooLargeError, ResponseMappingError } from "./faults.ts";
 import { fromSoapRequest, toSoapResponse } from "./mapping.ts";
+import { soapObservability } from "./observability.ts";
 import { findOperation, loadSoapServices, readPackageFile } from "./soap-services.ts";
 import type { SoapService } from "./soap-services.ts";
 import { soapAddressFor, withSoapAddress } from "./wsdl.ts";
@@ -56,10 +57,17 @@ export async function startSoapGateway(options: SoapGatewayOptions): Promise<Soa
   const services = loadSoapServices();
   const wsdls = new Map(services.map((s) => [`${SOAP_PATH}/${s.wsdlFile}`, readPackageFile(`wsdl/${s.wsdlFile}`)]));
   const core = createCoreClient({ coreUrl: options.coreUrl, timeoutMs: options.coreTimeoutMs });
-  const log = options.log ?? ((line: RequestLogLine) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const writeLog = options.log ?? ((line: RequestLogLine) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const observability = soapObservability(core);
+  // Every request ends in exactly one log line, so that is where it is counted.
+  const log = (line: RequestLogLine) => {
+    observability.countRequest(line);
+    writeLog(line);
+  };
   const ctx: HandlerContext = { services, wsdls, core, log, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, selfHost: "" };
 
   const server = createServer((req, res) => {
+    if (observability.serve(req, res)) return;
     handle(ctx, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(HTTP_STATUS.fault);
       res.end();

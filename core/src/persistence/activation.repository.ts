@@ -9,6 +9,7 @@ import {
   LIST_ACTIVATION_HISTORY,
   LIST_ACTIVATIONS_OF_USER,
   LIST_EXPIRED_ACTIVATION_IDS,
+  OLDEST_EXPIRED_ACTIVATION,
   LIST_SIGNATURE_AUDIT_OF_USER,
   LOCK_ACTIVATION,
   LOCK_ACTIVATION_FOR_SIGNATURE,
@@ -268,6 +269,12 @@ export async function listActivationsOfUser(tx: Tx, userId: string, applicationI
 export async function listExpiredActivationIds(tx: Tx, statuses: number[], now: Date, limit: number): Promise<string[]> {
   const rows = await executeStatement<{ activation_id: string }>(tx, LIST_EXPIRED_ACTIVATION_IDS, [statuses, timestampParam(now), limit]);
   return rows.map((row) => row.activation_id);
+}
+
+/** When the longest-overdue activation in one of `statuses` expired (before `now`); null when none is overdue. */
+export async function oldestExpiredActivation(tx: Tx, statuses: number[], now: Date): Promise<Date | null> {
+  const [row] = await executeStatement<{ expired_at: TimestampColumn | null }>(tx, OLDEST_EXPIRED_ACTIVATION, [statuses, timestampParam(now)]);
+  return row?.expired_at ? toDate(row.expired_at) : null;
 }
 
 /** Status history of one activation within [from, to], newest first (ties broken by id, as the reference). */

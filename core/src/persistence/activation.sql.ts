@@ -168,6 +168,16 @@ order by timestamp_activation_expire asc
 limit $3`,
 };
 
+/**
+ * When the longest-overdue activation in one of the statuses `$1` (int array) expired (before `$2`), for the
+ * expiry-lag metric; null when none. One index range per status, like {@link LIST_EXPIRED_ACTIVATION_IDS}.
+ */
+export const OLDEST_EXPIRED_ACTIVATION: NamedStatement = {
+  name: "pa_activation_oldest_expired",
+  text: `select min(timestamp_activation_expire) as expired_at from pa_activation
+where activation_status = any($1::int[]) and timestamp_activation_expire < $2`,
+};
+
 /** Status history within [`$2`, `$3`], newest first. `$1` activation_id. */
 export const LIST_ACTIVATION_HISTORY: NamedStatement = {
   name: "pa_activation_history_list",
@@ -225,6 +235,7 @@ export const ACTIVATION_STATEMENTS: readonly NamedStatement[] = [
   FIND_CREATED_ACTIVATION_BY_CODE_PREFIX,
   LIST_ACTIVATIONS_OF_USER,
   LIST_EXPIRED_ACTIVATION_IDS,
+  OLDEST_EXPIRED_ACTIVATION,
   LIST_ACTIVATION_HISTORY,
   LIST_SIGNATURE_AUDIT_OF_USER,
   TOUCH_ACTIVATION,

@@ -6,9 +6,11 @@ import {
   INSERT_OPERATION,
   LIST_OPERATIONS_OF_USER,
   LOCK_OPERATION,
+  OLDEST_OVERDUE_OPERATION,
   SAVE_OPERATION,
 } from "./operation.sql.ts";
 import { executeStatement, toDate } from "./sql-statement.ts";
+import type { TimestampColumn } from "./sql-statement.ts";
 import type { Tx } from "./tx.ts";
 
 /**
@@ -200,6 +202,12 @@ export async function listOperationsOfUser(
 export async function expirePendingOperations(tx: Tx, now: Date, limit: number): Promise<OperationRecord[]> {
   const rows = await executeStatement<OperationRow>(tx, EXPIRE_PENDING_OPERATIONS, [now.toISOString(), limit]);
   return rows.map(toOperationRecord);
+}
+
+/** When the longest-overdue PENDING operation expired (before `now`); null when none is overdue. */
+export async function oldestOverdueOperation(tx: Tx, now: Date): Promise<Date | null> {
+  const [row] = await executeStatement<{ expired_at: TimestampColumn | null }>(tx, OLDEST_OVERDUE_OPERATION, [now.toISOString()]);
+  return row?.expired_at ? toDate(row.expired_at) : null;
 }
 
 function toOperationRecord(row: OperationRow): OperationRecord {

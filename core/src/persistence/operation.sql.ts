@@ -121,6 +121,12 @@ returning ${OPERATION_COLUMNS.split(",")
   locksRows: true,
 };
 
+/** When the longest-overdue PENDING operation expired (before `$1`), for the expiry-lag metric; null when none. */
+export const OLDEST_OVERDUE_OPERATION: NamedStatement = {
+  name: "pa_operation_oldest_overdue",
+  text: `select min(timestamp_expires) as expired_at from pa_operation where status = 'PENDING' and timestamp_expires < $1`,
+};
+
 export const OPERATION_STATEMENTS: readonly NamedStatement[] = [
   INSERT_OPERATION,
   FIND_OPERATION,
@@ -130,4 +136,5 @@ export const OPERATION_STATEMENTS: readonly NamedStatement[] = [
   SAVE_OPERATION,
   LIST_OPERATIONS_OF_USER,
   EXPIRE_PENDING_OPERATIONS,
+  OLDEST_OVERDUE_OPERATION,
 ];

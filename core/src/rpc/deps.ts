@@ -4,6 +4,7 @@ import type { AdminLoginGuard } from "../domain/access/admin-login-guard.ts";
 import type { ActivationKeyCache } from "../domain/activations/activation-keys.ts";
 import type { BuildInfo } from "../domain/system/system-status.ts";
 import type { Logger } from "../logger.ts";
+import type { CoreMetrics } from "../observability/core-metrics.ts";
 import type { Db } from "../persistence/db.ts";
 
 /** What every RPC group needs, passed explicitly (no globals), so tests can build it with their own database. */
@@ -20,4 +21,6 @@ export interface Deps {
   activationKeys: ActivationKeyCache;
   /** Remembered admin logins and failed-login throttling, one per core process. */
   adminLogin: AdminLoginGuard;
+  /** This core's metrics registry and the counters the RPC groups record into. */
+  metrics: CoreMetrics;
 }

@@ -26,13 +26,18 @@ import {
 
 /** Online, offline and ECDSA signatures, and the signature audit of the v3 service. */
 export function signatureHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthService>> {
-  const { db, config, activationKeys } = deps;
+  const { db, config, activationKeys, metrics } = deps;
   return {
     async verifySignature(request) {
-      return toProtoVerifySignature(await verifyOnlineSignature(db, config, activationKeys, fromProtoVerifySignature(request)));
+      const verdict = await verifyOnlineSignature(db, config, activationKeys, fromProtoVerifySignature(request));
+      // After the commit: a verification that failed to commit answers an error and is not counted.
+      metrics.countSignatureVerification(verdict);
+      return toProtoVerifySignature(verdict);
     },
     async verifyOfflineSignature(request) {
-      return toProtoVerifyOfflineSignature(await verifyOfflineSignature(db, config, activationKeys, fromProtoVerifyOfflineSignature(request)));
+      const verdict = await verifyOfflineSignature(db, config, activationKeys, fromProtoVerifyOfflineSignature(request));
+      metrics.countSignatureVerification(verdict);
+      return toProtoVerifyOfflineSignature(verdict);
     },
     async createPersonalizedOfflineSignaturePayload(request) {
       return toProtoPersonalizedOfflinePayload(

@@ -10,6 +10,7 @@ import type { AttemptResult, CallbackDeliverySettings } from "../domain/callback
 import { CircuitBreakers } from "../domain/callbacks/circuit-breaker.ts";
 import { isoDurationToMs } from "../domain/callbacks/iso-duration.ts";
 import type { Logger } from "../logger.ts";
+import type { CallbackAttemptOutcome } from "../observability/core-metrics.ts";
 import {
   claimCallbackEvents,
   deleteExpiredCallbackEvents,
@@ -32,6 +33,8 @@ export interface CallbackDispatcherOptions {
   log: Logger;
   /** Random numbers in [0, 1) for the backoff jitter (tests pass a constant). */
   random?: () => number;
+  /** Told the outcome of every attempt (the core's metrics count them). */
+  countAttempt?: (outcome: CallbackAttemptOutcome) => void;
 }
 
 export interface CallbackDispatcher {
@@ -185,8 +188,10 @@ export async function startCallbackDispatcher(options: CallbackDispatcherOptions
 
   const deliver = async (event: ClaimedCallbackEvent) => {
     const startedAt = Date.now();
-    const logAttempt = (outcome: string, fields: Record<string, unknown> = {}) =>
+    const logAttempt = (outcome: CallbackAttemptOutcome, fields: Record<string, unknown> = {}) => {
+      options.countAttempt?.(outcome);
       log.info("callback attempt", { callbackId: event.callbackId, eventId: event.id, attempt: event.attempts + 1, outcome, ...fields });
+    };
     if (!event.callback.enabled) {
       settle(dropEventOfRemovedCallback(event, settings, new Date(startedAt)));
       logAttempt("callback_removed");

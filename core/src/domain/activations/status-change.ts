@@ -1,5 +1,6 @@
 import type { Tx } from "../../persistence/tx.ts";
 import { insertActivationHistory, saveActivation } from "../../persistence/activation.repository.ts";
+import { noteActivationStatusChange } from "../../persistence/commit-observer.ts";
 import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { activationCallbackEvents } from "../callbacks/callback-payloads.ts";
 import { enqueueCallbackEvents } from "../callbacks/callback-outbox.ts";
@@ -42,4 +43,6 @@ export async function changeActivationStatus(
     timestampCreated: now,
   });
   await enqueueCallbackEvents(tx, await activationCallbackEvents(tx, activation, now));
+  // Counted by the process's metrics once the transaction commits.
+  noteActivationStatusChange(tx, status);
 }
