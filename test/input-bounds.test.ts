@@ -1,8 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { request } from "node:http";
-import { create, fromJson } from "@bufbuild/protobuf";
-import { ValueSchema } from "@bufbuild/protobuf/wkt";
+import { create, fromJson, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate, ValueSchema } from "@bufbuild/protobuf/wkt";
 import type { Value } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { OperationService } from "@powerauth/proto/powerauth/operations/v1/operations_pb.js";
+import { InitActivationRequestSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { executeStatement } from "../core/src/persistence/sql-statement.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRestGateway } from "../gateway-rest/src/server.ts";
 import type { RestGateway } from "../gateway-rest/src/server.ts";
@@ -185,6 +190,101 @@ describe("input bounds at the boundaries", () => {
     expect(response.status).toBe(500);
     expect(xml).toMatch(/<faultcode>[\w-]+:Client<\/faultcode>/);
     expect(xml).toContain("is not an XML character");
+    await expectAllAlive();
+  });
+});
+
+const LONG = (length: number) => "x".repeat(length);
+
+/** Rows of every table an over-long value could have reached. */
+async function storedRows(): Promise<Record<string, number>> {
+  const tables = ["pa_application", "pa_application_version", "pa_activation", "pa_application_callback", "pa_integration", "pa_operation", "pa_application_config"];
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [row] = await t.database.db.read((tx) =>
+      executeStatement<{ n: number | string }>(tx, { name: `bounds_${randomUUID()}`, text: `select count(*) as n from ${table}` }, []),
+    );
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+describe("string lengths within their columns, timestamps in range, strict UTF-8 (#13 §6)", () => {
+  let applicationId: bigint;
+
+  beforeAll(async () => {
+    applicationId = (await t.grpc.createApplication({ applicationName: `bounds-${randomUUID()}` })).applicationId;
+  });
+
+  const operations = () => createClient(OperationService, createGrpcTransport({ baseUrl: t.core.url }));
+  const future = timestampFromDate(new Date(Date.now() + 3_600_000));
+
+  // One row per field: the call, through gRPC straight to the core, carrying a value just past its column.
+  const grpcCases: Array<[string, () => Promise<unknown>]> = [
+    ["InitActivation userId (255)", () => t.grpc.initActivation({ userId: LONG(256), applicationId })],
+    ["CreateApplication applicationName (255)", () => t.grpc.createApplication({ applicationName: LONG(256) })],
+    ["CreateApplicationVersion applicationVersionName (255)", () => t.grpc.createApplicationVersion({ applicationId, applicationVersionName: LONG(256) })],
+    ["CreateIntegration name (255)", () => t.grpc.createIntegration({ name: LONG(256) })],
+    ["CreateCallbackUrl name (255)", () => t.grpc.createCallbackUrl({ applicationId, name: LONG(256), callbackUrl: "http://127.0.0.1:9/cb" })],
+    ["CreateCallbackUrl callbackUrl (2048)", () => t.grpc.createCallbackUrl({ applicationId, name: "cb", callbackUrl: `http://127.0.0.1:9/${LONG(2048)}` })],
+    ["CreateOperation userId (255)", () => operations().createOperation({ userId: LONG(256), applications: ["a"], templateName: "t" })],
+    ["CreateOperation templateName (255)", () => operations().createOperation({ applications: ["a"], templateName: LONG(256) })],
+    ["CreateOperation externalId (255)", () => operations().createOperation({ applications: ["a"], templateName: "t", externalId: LONG(256) })],
+    ["CreateOperation activationFlag (255)", () => operations().createOperation({ applications: ["a"], templateName: "t", activationFlag: LONG(256) })],
+    ["CreateOperation applications[] (255)", () => operations().createOperation({ applications: [LONG(256)], templateName: "t" })],
+    ["CreateOperation timestampExpires after 9999", () => operations().createOperation({ applications: ["a"], templateName: "t", timestampExpires: { seconds: 253_402_300_800n, nanos: 0 } })],
+    ["InitActivation timestampActivationExpire before 1970", () => t.grpc.initActivation({ userId: "u", applicationId, timestampActivationExpire: { seconds: -86_400n, nanos: 0 } })],
+    ["InitActivation userId with U+FFFD", () => t.grpc.initActivation({ userId: "bad\uFFFD", applicationId, timestampActivationExpire: future })],
+  ];
+
+  it.each(grpcCases)("gRPC: %s is INVALID_ARGUMENT ERR0024 and stores nothing", async (_, call) => {
+    const before = await storedRows();
+    expect(await errorCodeOf(call())).toBe("ERR0024");
+    expect(await storedRows()).toEqual(before);
+  });
+
+  it("Connect (binary protobuf): invalid UTF-8 in a string field is INVALID_ARGUMENT, not stored as U+FFFD", async () => {
+    const before = await storedRows();
+    const bytes = toBinary(InitActivationRequestSchema, create(InitActivationRequestSchema, { userId: "bad-AA", applicationId }));
+    // The two bytes of "AA" become 0xFF 0xFE, which no UTF-8 text contains; the length prefix stays valid.
+    const at = Buffer.from(bytes).indexOf("AA");
+    bytes[at] = 0xff;
+    bytes[at + 1] = 0xfe;
+    const response = await fetch(`${t.core.url}/powerauth.v3.PowerAuthService/InitActivation`, {
+      method: "POST",
+      headers: { "content-type": "application/proto" },
+      body: bytes,
+    });
+    expect(response.status).toBe(400);
+    expect(await storedRows()).toEqual(before);
+  });
+
+  it.each([
+    ["userId", { userId: LONG(256), applicationId: "1" }],
+    ["userId", { userId: "bad\uFFFD", applicationId: "1" }],
+  ])("SOAP: InitActivation with a bad %s is refused with ERR0024 and stores nothing", async (_, fields) => {
+    const before = await storedRows();
+    const answer = await callSoap(t.soapUrl ?? "", "v3", "InitActivation", { ...fields, applicationId: String(applicationId) });
+    // The reference's shape for ERR0024: a Server fault whose detail carries the code.
+    expect(answer.fault).toMatchObject({ errorCode: "ERR0024" });
+    expect(await storedRows()).toEqual(before);
+  });
+
+  it.each([
+    ["POST", "/admin/applications", { id: LONG(256) }],
+    ["POST", "/admin/applications/bounds-app/config", { key: LONG(256), values: ["x"] }],
+    ["POST", "/v2/admin/applications/bounds-app/callbacks", { name: LONG(256), type: "ACTIVATION_STATUS_CHANGE", callbackUrl: "http://127.0.0.1:9/cb" }],
+    ["POST", "/v2/admin/applications/bounds-app/callbacks", { name: "cb", type: "ACTIVATION_STATUS_CHANGE", callbackUrl: `http://127.0.0.1:9/${LONG(2048)}` }],
+    ["POST", "/v2/admin/applications/bounds-app/callbacks", { name: "cb\uFFFD", type: "ACTIVATION_STATUS_CHANGE", callbackUrl: "http://127.0.0.1:9/cb" }],
+  ])("REST: %s %s with an over-long or U+FFFD field is 400 ERROR_REQUEST and stores nothing", async (method, path, body) => {
+    const before = await storedRows();
+    const reply = await rest(method, path, { body: JSON.stringify(body) });
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ status: "ERROR", responseObject: { code: "ERROR_REQUEST" } });
+    expect(await storedRows()).toEqual(before);
+  });
+
+  it("every process still answers afterwards", async () => {
     await expectAllAlive();
   });
 });

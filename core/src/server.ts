@@ -27,6 +27,7 @@ import { accessControl, peerAddressKey } from "./rpc/auth.ts";
 import { AdminLoginGuard } from "./domain/access/admin-login-guard.ts";
 import type { Deps } from "./rpc/deps.ts";
 import { toConnectError } from "./rpc/errors.ts";
+import { boundedRequestInput } from "./rpc/validation.ts";
 import { routes } from "./rpc/routes.ts";
 import { createArgon2Pool } from "./workers/argon2-pool.ts";
 import { callbackDeliverySettings, startCallbackDispatcher } from "./workers/callback-dispatcher.ts";
@@ -127,7 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     : undefined;
   const serveRpc = connectNodeAdapter({
     routes: routes(deps),
-    interceptors: [errorBoundary(log, options.accessLog ?? true, metrics.rpc), accessControl(deps)],
+    interceptors: [errorBoundary(log, options.accessLog ?? true, metrics.rpc), accessControl(deps), boundedRequestInput()],
     // The peer address is what admin login throttling counts when no trusted gateway names the client.
     contextValues: (req) => createContextValues().set(peerAddressKey, req.socket?.remoteAddress ?? "unknown"),
     readMaxBytes: MAX_MESSAGE_BYTES,

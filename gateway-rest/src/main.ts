@@ -4,6 +4,7 @@
 //   REST_HOST  interface to listen on (default 127.0.0.1)
 //   CORE_URL   gRPC endpoint of the core (default http://127.0.0.1:50051)
 
+import { restLimitsFromEnv } from "./config.ts";
 import { startRestGateway } from "./server.ts";
 
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const host = process.env.REST_HOST ?? "127.0.0.1";
   const coreUrl = parseUrl(process.env.CORE_URL ?? "http://127.0.0.1:50051");
 
-  const gateway = await startRestGateway({ port, host, coreUrl });
+  const gateway = await startRestGateway({ port, host, coreUrl, ...restLimitsFromEnv(process.env) });
 
   let stopping = false;
   const stop = (signal: string): void => {

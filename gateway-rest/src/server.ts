@@ -7,6 +7,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { ConnectError } from "@connectrpc/connect";
+import { discardRest, http1ServerOptions } from "../../core/src/http1/listener-limits.ts";
+import { DEFAULT_LISTENER_LIMITS, DEFAULT_REST_MAX_BODY_BYTES } from "./config.ts";
+import type { ListenerLimits } from "./config.ts";
 import { createCoreClient } from "./core-client.ts";
 import { createDocsHandler, sendDocs } from "./docs.ts";
 import type { CoreClient } from "./core-client.ts";
@@ -40,6 +43,8 @@ export type RestGatewayOptions = {
   coreUrl: string;
   /** Largest accepted request body; longer bodies get 413. Defaults to 64 KiB. */
   maxBodyBytes?: number;
+  /** Timeouts, header size and connection limits of the listener; defaults in config.ts. */
+  limits?: Partial<ListenerLimits>;
   /** Deadline of each core call. Defaults to 30 s. */
   coreTimeoutMs?: number;
   /** Receives one line per request; defaults to stdout. Never given bodies or credentials. */
@@ -53,7 +58,6 @@ export type RestGateway = {
   close(): Promise<void>;
 };
 
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const DEFAULT_CORE_TIMEOUT_MS = 30_000;
 const CLOSE_GRACE_MS = 5_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -75,14 +79,16 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
     core: createCoreClient({ coreUrl: options.coreUrl, timeoutMs: options.coreTimeoutMs ?? DEFAULT_CORE_TIMEOUT_MS }),
     route: createRouter(),
     log: options.log ?? ((line: string) => process.stdout.write(`${line}\n`)),
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_REST_MAX_BODY_BYTES,
     docs: createDocsHandler(),
   };
 
+  const limits: ListenerLimits = { ...DEFAULT_LISTENER_LIMITS, ...options.limits };
   const server = createServer(
-    { requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
+    http1ServerOptions(limits),
     withObservability(ctx.core, ctx.route, (req, res) => serveRequest(ctx, req, res)),
   );
+  server.maxConnections = limits.maxConnections;
   server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
@@ -118,8 +124,8 @@ function serveRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerResp
       return internalError();
     })
     .then((result) => {
-      // A body left unread (an early answer) is not drained: the connection closes instead.
-      send(res, req.complete ? result : { ...result, headers: { ...result.headers, connection: "close" } }, requestId);
+      // A body left unread (an early 401 or 413) is dropped while the answer goes out, then the connection closes.
+      send(res, result, requestId, req);
       const ms = (performance.now() - started).toFixed(1);
       ctx.log(`${new Date().toISOString()} ${req.method} ${path.slice(0, 200)} ${result.status} ${ms}ms ${requestId}`);
     });
@@ -217,20 +223,38 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined;
 }
 
-/** Requests Node's parser rejects (malformed, oversized headers, timeouts) still get the JSON envelope. */
+/**
+ * Requests Node's parser rejects (malformed, oversized headers, a header or body timeout) still get the JSON
+ * envelope, then the connection closes. A response already under way is cut instead.
+ */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable) return;
+  if (!socket.writable || responding.has(socket)) {
+    socket.destroy();
+    return;
+  }
   const result = badHttpRequest(err.code);
   const payload = JSON.stringify(result.body);
+  socket.once("finish", () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${result.status} ${STATUS_CODES[result.status]}\r\ncontent-type: application/json\r\n` +
       `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`,
   );
 }
 
-function send(res: ServerResponse, result: HttpResult, requestId: string): void {
-  if (res.headersSent || res.destroyed) return;
+/** Sockets whose response has started: a late parser error must not write a second status line into them. */
+const responding = new WeakSet<Duplex>();
+
+/**
+ * Writes a complete answer. When `req`'s body is still arriving, the answer goes out at once with
+ * `connection: close`, and the response ends (closing the connection) once the rest has been dropped.
+ */
+function send(res: ServerResponse, result: HttpResult, requestId: string, req?: IncomingMessage): void {
+  const socket = res.socket;
+  if (res.headersSent || res.destroyed || socket === null || socket.destroyed) return;
+  responding.add(socket);
+  res.once("finish", () => responding.delete(socket));
   const payload = JSON.stringify(result.body);
+  const unread = req !== undefined && !req.complete;
   res.writeHead(result.status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(payload),
@@ -239,8 +263,14 @@ function send(res: ServerResponse, result: HttpResult, requestId: string): void 
     "x-content-type-options": "nosniff",
     "x-request-id": requestId,
     ...result.headers,
+    ...(unread && { connection: "close" }),
   });
-  res.end(payload);
+  if (!unread) {
+    res.end(payload);
+    return;
+  }
+  res.write(payload);
+  void discardRest(req).then(() => res.end());
 }
 
 /**

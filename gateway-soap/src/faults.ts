@@ -12,7 +12,10 @@ import { XmlSyntaxError } from "./xml.ts";
 export const HTTP_STATUS = {
   ok: 200,
   fault: 500,
+  badRequest: 400,
+  requestTimeout: 408,
   payloadTooLarge: 413,
+  headersTooLarge: 431,
   notFound: 404,
   methodNotAllowed: 405,
 } as const;
@@ -35,6 +38,11 @@ export interface SoapFault {
 /** The request body exceeds the gateway's limit. */
 export class RequestTooLargeError extends Error {
   override readonly name = "RequestTooLargeError";
+}
+
+/** The client went away, or was cut off, before its body was complete; nobody reads the answer. */
+export class RequestIncompleteError extends Error {
+  override readonly name = "RequestIncompleteError";
 }
 
 /** The request is not UTF-8 (bytes or declared charset). */
@@ -95,6 +103,7 @@ const CORE_FAULTS: Readonly<Record<Code, CoreFaultRule>> = {
 function gatewayFault(err: unknown): SoapFault | undefined {
   if (err instanceof RequestTooLargeError) return fault("Client", err.message, HTTP_STATUS.payloadTooLarge);
   if (err instanceof RequestEncodingError) return fault("Client", err.message);
+  if (err instanceof RequestIncompleteError) return fault("Client", err.message, HTTP_STATUS.badRequest);
   if (err instanceof XmlSyntaxError) return fault("Client", `Malformed request: ${err.message}`);
   if (err instanceof XsdInputError) return fault("Client", `Invalid request: ${err.message}`);
   if (err instanceof UnknownOperationError) return fault("Client", err.message);
@@ -142,6 +151,18 @@ export function faultFor(err: unknown, ctx: FaultContext = {}): SoapFault {
         ? rule.faultstring(ctx)
         : rule.faultstring;
   return fault(rule.faultcode, text);
+}
+
+/** Requests Node's HTTP parser refused, by its error code: still a Client fault, with the fitting HTTP status. */
+export function faultForRejectedConnection(nodeErrorCode: string | undefined): SoapFault {
+  switch (nodeErrorCode) {
+    case "HPE_HEADER_OVERFLOW":
+      return fault("Client", "Request headers are too large.", HTTP_STATUS.headersTooLarge);
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return fault("Client", "The request was not received in time.", HTTP_STATUS.requestTimeout);
+    default:
+      return fault("Client", "Malformed HTTP request.", HTTP_STATUS.badRequest);
+  }
 }
 
 /** Short outcome label for the request log. */

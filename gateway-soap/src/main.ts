@@ -1,5 +1,6 @@
 // Process entry point: `npx node gateway-soap/src/main.ts`. Configuration comes from the environment only.
 
+import { soapLimitsFromEnv } from "./config.ts";
 import { startSoapGateway } from "./server.ts";
 
 async function main(): Promise<void> {
@@ -7,6 +8,7 @@ async function main(): Promise<void> {
     port: portFrom(process.env.SOAP_PORT, 8080),
     host: process.env.SOAP_HOST || "127.0.0.1",
     coreUrl: process.env.CORE_URL || "http://127.0.0.1:50051",
+    ...soapLimitsFromEnv(process.env),
   });
   let stopping = false;
   const stop = (signal: string) => {

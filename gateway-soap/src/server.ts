@@ -1,15 +1,30 @@
 // The HTTP side of the gateway: POST {ctx}/soap for both namespaces, GET {ctx}/soap/serviceV3.wsdl and
 // serviceV2.wsdl. One request = parse envelope → dispatch → XML to proto → one core call → proto to XML.
 
-import { createServer } from "node:http";
+import { STATUS_CODES, createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { coreHeaders, createCoreClient } from "./core-client.ts";
 import type { CoreClient } from "./core-client.ts";
+import { discardRest, http1ServerOptions } from "../../core/src/http1/listener-limits.ts";
+import { DEFAULT_LISTENER_LIMITS, DEFAULT_SOAP_MAX_BODY_BYTES } from "./config.ts";
+import type { ListenerLimits } from "./config.ts";
+import { createCredentialGate } from "./credential-gate.ts";
+import type { CredentialGate } from "./credential-gate.ts";
 import { readEnvelope, renderFault, renderResponse } from "./envelope.ts";
-import { faultFor, HTTP_STATUS, outcomeOf, RequestEncodingError, RequestTooLargeError, ResponseMappingError } from "./faults.ts";
+import {
+  faultFor,
+  faultForRejectedConnection,
+  HTTP_STATUS,
+  outcomeOf,
+  RequestEncodingError,
+  RequestIncompleteError,
+  RequestTooLargeError,
+  ResponseMappingError,
+} from "./faults.ts";
 import { fromSoapRequest, toSoapResponse } from "./mapping.ts";
 import { soapObservability } from "./observability.ts";
 import { findOperation, loadSoapServices, readPackageFile } from "./soap-services.ts";
@@ -18,7 +33,6 @@ import { soapAddressFor, withSoapAddress } from "./wsdl.ts";
 
 export const SOAP_PATH = "/powerauth-java-server/soap";
 const CONTENT_TYPE_XML = "text/xml; charset=utf-8";
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RequestLogLine {
   readonly surface: "soap";
@@ -39,6 +53,8 @@ export interface SoapGatewayOptions {
   readonly coreUrl: string;
   /** Largest accepted request body; default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** Timeouts, header size and connection limits of the listener; defaults in config.ts. */
+  readonly limits?: Partial<ListenerLimits>;
   /** Deadline of each core call; default 30 s. */
   readonly coreTimeoutMs?: number;
   /** Receives one line per request; default writes JSON to stdout. */
@@ -64,15 +80,29 @@ export async function startSoapGateway(options: SoapGatewayOptions): Promise<Soa
     observability.countRequest(line);
     writeLog(line);
   };
-  const ctx: HandlerContext = { services, wsdls, core, log, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, selfHost: "" };
+  const ctx: HandlerContext = {
+    services,
+    wsdls,
+    core,
+    credentials: createCredentialGate(core),
+    log,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_SOAP_MAX_BODY_BYTES,
+    selfHost: "",
+  };
+  const limits: ListenerLimits = { ...DEFAULT_LISTENER_LIMITS, ...options.limits };
 
-  const server = createServer((req, res) => {
-    if (observability.serve(req, res)) return;
-    handle(ctx, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(HTTP_STATUS.fault);
-      res.end();
-    });
-  });
+  const server = createServer(
+    http1ServerOptions(limits),
+    (req, res) => {
+      if (observability.serve(req, res)) return;
+      handle(ctx, req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(HTTP_STATUS.fault);
+        res.end();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => answerRejectedConnection(ctx, err, socket));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, host, () => {
@@ -100,6 +130,7 @@ interface HandlerContext {
   readonly services: readonly SoapService[];
   readonly wsdls: ReadonlyMap<string, string>;
   readonly core: CoreClient;
+  readonly credentials: CredentialGate;
   readonly log: (line: RequestLogLine) => void;
   readonly maxBodyBytes: number;
   selfHost: string;
@@ -143,6 +174,8 @@ async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResp
     const { service, op } = findOperation(ctx.services, envelope.payload);
     operation = `${service.version}:${op.name}`;
     opName = op.name;
+    // Before the payload is decoded: a caller the core would refuse gets no XSD decoding of its input.
+    await ctx.credentials.admit(envelope.credentials, op.name, abort.signal);
     const request = fromSoapRequest(op, envelope.payload);
     const response = await ctx.core.call(op.method, request.message, {
       headers: coreHeaders(envelope.credentials),
@@ -153,8 +186,8 @@ async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResp
     finish({ operation, outcome: "ok", status: HTTP_STATUS.ok });
   } catch (err) {
     const fault = faultFor(err, { operation: opName });
-    const close = err instanceof RequestTooLargeError;
-    send(res, fault.httpStatus, renderFault(fault), false, close ? { Connection: "close" } : {});
+    // A body left unread (too large, or refused before it was read) is dropped while the answer goes out.
+    send(res, fault.httpStatus, renderFault(fault), false, {}, req);
     finish({ operation, outcome: outcomeOf(fault), status: fault.httpStatus, error: errorLabel(err) });
   }
 }
@@ -169,24 +202,96 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
     throw new RequestEncodingError(`Unsupported charset "${charset}": send UTF-8.`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new RequestTooLargeError(`Request body exceeds ${limit} bytes.`);
-    chunks.push(chunk);
-  }
+  const bytes = await collectBody(req, limit);
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Buffer.concat(chunks));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw new RequestEncodingError("Request body is not valid UTF-8.");
   }
 }
 
-function send(res: ServerResponse, status: number, body: string, headOnly = false, extra: Record<string, string> = {}): void {
+/**
+ * The body's bytes, up to `limit`. Listeners rather than `for await`: leaving an async iterator early destroys
+ * the request, and with it the socket the 413 must still be written to.
+ */
+function collectBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("close", onClose);
+      req.pause();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        reject(new RequestTooLargeError(`Request body exceeds ${limit} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onClose = () => {
+      stop();
+      reject(new RequestIncompleteError("The request body was not fully received."));
+    };
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("close", onClose);
+  });
+}
+
+/**
+ * Requests Node's parser refuses (headers too large or too slow, a body that stalls past the request timeout,
+ * malformed HTTP) still get a SOAP fault, then the connection closes. A response already under way is cut.
+ */
+function answerRejectedConnection(ctx: HandlerContext, err: NodeJS.ErrnoException, socket: Duplex): void {
+  const fault = faultForRejectedConnection(err.code);
+  ctx.log({ surface: "soap", method: "-", path: "-", operation: "-", outcome: outcomeOf(fault), status: fault.httpStatus, ms: 0, error: err.code ?? err.name });
+  if (!socket.writable || responding.has(socket)) {
+    socket.destroy();
+    return;
+  }
+  const body = Buffer.from(renderFault(fault), "utf8");
+  socket.once("finish", () => socket.destroy());
+  socket.end(
+    Buffer.concat([
+      Buffer.from(
+        `HTTP/1.1 ${fault.httpStatus} ${STATUS_CODES[fault.httpStatus]}\r\nContent-Type: ${CONTENT_TYPE_XML}\r\n` +
+          `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      ),
+      body,
+    ]),
+  );
+}
+
+/** Sockets whose response has started: a late parser error must not write a second status line into them. */
+const responding = new WeakSet<Duplex>();
+
+/**
+ * Writes a complete answer. When `req`'s body is still arriving, the answer goes out at once with
+ * `Connection: close`, and the response ends (closing the connection) once the rest has been dropped.
+ */
+function send(res: ServerResponse, status: number, body: string, headOnly = false, extra: Record<string, string> = {}, req?: IncomingMessage): void {
+  const socket = res.socket;
+  if (res.destroyed || socket === null || socket.destroyed) return;
+  responding.add(socket);
+  res.once("finish", () => responding.delete(socket));
   const bytes = Buffer.from(body, "utf8");
-  res.writeHead(status, { "Content-Type": CONTENT_TYPE_XML, "Content-Length": String(bytes.length), ...extra });
-  res.end(headOnly ? undefined : bytes);
+  const unread = req !== undefined && !req.complete;
+  res.writeHead(status, { "Content-Type": CONTENT_TYPE_XML, "Content-Length": String(bytes.length), ...extra, ...(unread && { Connection: "close" }) });
+  if (!unread) {
+    res.end(headOnly ? undefined : bytes);
+    return;
+  }
+  res.write(bytes);
+  void discardRest(req).then(() => res.end());
 }
 
 function sendPlain(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
@@ -213,4 +318,5 @@ const KNOWN_CLIENT_ERRORS: ReadonlySet<string> = new Set([
   "UnknownOperationError",
   "RequestTooLargeError",
   "RequestEncodingError",
+  "RequestIncompleteError",
 ]);

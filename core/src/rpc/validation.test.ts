@@ -4,7 +4,13 @@ import { SignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { describe, expect, it } from "vitest";
 import { AdminError, ServiceError } from "../domain/errors.ts";
 import type { Violation } from "../domain/errors.ts";
+import { AdminService, CreateApplicationConfigRequestSchema, CreateCallbackRequestSchema } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { CreateOperationRequestSchema } from "@powerauth/proto/powerauth/operations/v1/operations_pb.js";
+import { InitActivationRequestSchema, PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import type { DescMessage } from "@bufbuild/protobuf";
 import {
+  boundedRequestInput,
+  firstInputProblem,
   MAX_SIGNATURE_LENGTH,
   MAX_SIGNED_DATA_LENGTH,
   applicationIdOrZero,
@@ -411,5 +417,68 @@ describe("requireAdminJsonValue()", () => {
     const hint = "must not contain control characters";
     expectAdminViolations(() => requireAdminJsonValue(fromJson(ValueSchema, { a: ["\u0000"] }), "values[0]"), [{ fieldName: "values[0]", hint }]);
     expectAdminViolations(() => requireAdminJsonValue(fromJson(ValueSchema, { "k\u0000": 1 }), "values[0]"), [{ fieldName: "values[0]", hint }]);
+  });
+});
+
+describe("firstInputProblem", () => {
+  const problemOf = (desc: DescMessage, init: Record<string, unknown>) =>
+    firstInputProblem(desc, create(desc, init) as unknown as Record<string, unknown>);
+
+  it.each([
+    ["userId", InitActivationRequestSchema, { userId: "u".repeat(256) }, "must be at most 255 characters"],
+    ["name", CreateCallbackRequestSchema, { appId: "app", name: "n".repeat(256) }, "must be at most 255 characters"],
+    ["callbackUrl", CreateCallbackRequestSchema, { appId: "app", callbackUrl: `http://x/${"p".repeat(2048)}` }, "must be at most 2048 characters"],
+    ["retentionPeriod", CreateCallbackRequestSchema, { appId: "app", retentionPeriod: `P${"1".repeat(64)}D` }, "must be at most 64 characters"],
+    ["attributes", CreateCallbackRequestSchema, { appId: "app", attributes: ["ok", "a".repeat(256)] }, "must be at most 255 characters"],
+    ["templateName", CreateOperationRequestSchema, { templateName: "t".repeat(256) }, "must be at most 255 characters"],
+    ["parameters", CreateOperationRequestSchema, { templateName: "t", parameters: { ["k".repeat(256)]: "v" } }, "must be at most 255 characters"],
+  ] as const)("refuses an over-long %s (its column's size)", (field, desc, init, hint) => {
+    expect(problemOf(desc, init)).toEqual({ field, hint });
+  });
+
+  it("takes values exactly at the column's size, and long free text", () => {
+    expect(problemOf(InitActivationRequestSchema, { userId: "u".repeat(255), applicationId: 1n })).toBeUndefined();
+    expect(problemOf(CreateOperationRequestSchema, { templateName: "t", parameters: { amount: "9".repeat(4000) } })).toBeUndefined();
+  });
+
+  it("refuses U+FFFD anywhere, nested JSON values included (protobuf-es decodes invalid UTF-8 to it)", () => {
+    expect(problemOf(InitActivationRequestSchema, { userId: "bad\uFFFD" })).toEqual({ field: "userId", hint: "must be valid UTF-8 (U+FFFD is refused)" });
+    const value = fromJson(ValueSchema, { nested: ["ok", "bad\uFFFD"] });
+    expect(problemOf(CreateApplicationConfigRequestSchema, { id: "app", key: "k", values: [value] })?.field).toBe("stringValue");
+  });
+
+  it.each([
+    ["before 1970", { seconds: -1n, nanos: 0 }],
+    ["after 9999", { seconds: 253_402_300_800n, nanos: 0 }],
+    ["with nanos out of range", { seconds: 0n, nanos: 1_000_000_000 }],
+  ])("refuses a timestamp %s", (_, timestamp) => {
+    expect(problemOf(CreateOperationRequestSchema, { templateName: "t", timestampExpires: create(TimestampSchema, timestamp) })).toEqual({
+      field: "timestampExpires",
+      hint: "must be between 1970-01-01 and 9999-12-31",
+    });
+  });
+});
+
+describe("boundedRequestInput", () => {
+  const interceptor = boundedRequestInput();
+  const call = (service: typeof PowerAuthService | typeof AdminService, method: string, message: unknown) =>
+    interceptor(async () => ({ stream: false }) as never)({
+      stream: false,
+      service,
+      method: service.methods.find((m) => m.name === method),
+      message,
+    } as never);
+
+  it("answers a PowerAuth service with ERR0024 and the admin API with ERROR_REQUEST naming the field", async () => {
+    const error = await call(PowerAuthService, "InitActivation", create(InitActivationRequestSchema, { userId: "u".repeat(300) })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as ServiceError).code).toBe("ERR0024");
+    const admin = await call(AdminService, "CreateCallback", create(CreateCallbackRequestSchema, { appId: "a".repeat(300) })).catch((e: unknown) => e);
+    expect(admin).toBeInstanceOf(AdminError);
+    expect((admin as AdminError).violations).toEqual([{ fieldName: "appId", hint: "must be at most 255 characters" }]);
+  });
+
+  it("passes a request within bounds to the handler", async () => {
+    await expect(call(PowerAuthService, "InitActivation", create(InitActivationRequestSchema, { userId: "alice", applicationId: 1n }))).resolves.toEqual({ stream: false });
   });
 });

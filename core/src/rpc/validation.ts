@@ -1,5 +1,10 @@
+import { ScalarType } from "@bufbuild/protobuf";
+import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
+import type { Interceptor } from "@connectrpc/connect";
+import { AdminService } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
+import { CallbackEventService } from "@powerauth/proto/powerauth/callbacks/v1/callback_events_pb.js";
 import { SignatureType as ProtoSignatureType } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { SignatureType as ProtoSignatureTypeV2 } from "@powerauth/proto/powerauth/v2/powerauth_pb.js";
 import { decodeBase64 } from "../crypto/bytes.ts";
@@ -360,4 +365,172 @@ export function requireAdminJsonValue(value: Value, fieldName: string): Value {
     }
   }
   return value;
+}
+
+/**
+ * The longest value of each request field that is stored in a length-bounded column (the varchar sizes in
+ * persistence/migrations/), by the field's name in the proto: the same name means the same column across
+ * messages. Values are in UTF-16 units, never fewer than PostgreSQL's characters, so a value within its bound
+ * always fits. Fields not listed go to text columns or are not stored; they get {@link MAX_ANY_STRING_LENGTH}.
+ */
+const FIELD_LENGTHS: Readonly<Record<string, number>> = {
+  // varchar(37): UUIDs
+  activationId: UUID_COLUMN_LENGTH,
+  tokenId: UUID_COLUMN_LENGTH,
+  operationId: UUID_COLUMN_LENGTH,
+  callbackId: UUID_COLUMN_LENGTH,
+  // varchar(23): the activation-code format
+  recoveryCode: 23,
+  // varchar(64): ISO-8601 durations
+  initialBackoff: 64,
+  retentionPeriod: 64,
+  // varchar(255): names, user ids, keys, flags, roles, reasons
+  userId: 255,
+  externalUserId: 255,
+  activationName: 255,
+  activationCode: 255,
+  activationOtp: 255,
+  activationFlag: 255,
+  applicationName: 255,
+  applicationVersionName: 255,
+  applicationKey: 255,
+  applicationId: 255,
+  applications: 255,
+  appId: 255,
+  id: 255,
+  name: 255,
+  key: 255,
+  roles: 255,
+  attributes: 255,
+  username: 255,
+  templateName: 255,
+  operationType: 255,
+  externalId: 255,
+  statusReason: 255,
+  reason: 255,
+  signature: MAX_SIGNATURE_LENGTH,
+  signatureVersion: 255,
+  remotePostcardPublicKey: 255,
+  topic: 255,
+  keyId: 255,
+  teamId: 255,
+  projectId: 255,
+  clientId: 255,
+  // Stored inside callback authentication (text), but a URL or credential longer than this is no real one.
+  callbackUrl: 2048,
+  tokenUri: 2048,
+  scope: 1024,
+  password: 1024,
+  clientSecret: 1024,
+  privateKeyBase64: MAX_PUSH_KEY_LENGTH,
+};
+
+/** Any other request string: the largest signed data; the core takes at most 1 MiB per message anyway. */
+const MAX_ANY_STRING_LENGTH = MAX_SIGNED_DATA_LENGTH;
+/** Keys of string maps (operation parameters, additional data, JSON objects): names, as the domain bounds them. */
+const MAX_MAP_KEY_LENGTH = MAX_TEXT_LENGTH;
+
+/**
+ * protobuf-es decodes invalid UTF-8 in a string field as U+FFFD instead of failing, so a caller's broken bytes
+ * would be stored as replacement characters. No request string has a reason to carry U+FFFD itself, so its
+ * presence is taken as invalid UTF-8 and refused, like the REST gateway refuses such a body.
+ */
+const REPLACEMENT_CHARACTER = "\uFFFD";
+
+/** Timestamps a request may carry: from 1970 (nothing here predates it) to the end of year 9999. */
+const MIN_TIMESTAMP_SECONDS = 0n;
+const MAX_TIMESTAMP_SECONDS = 253_402_300_799n;
+
+/** Services whose errors carry the admin API's shape (ERROR_REQUEST with violations) rather than ERR0024. */
+const ADMIN_ERROR_SERVICES: ReadonlySet<string> = new Set([AdminService.typeName, CallbackEventService.typeName]);
+
+/**
+ * Refuses, before any handler runs, request strings longer than their column ({@link FIELD_LENGTHS}) or
+ * carrying U+FFFD, and timestamps outside 1970–9999 or with invalid nanos, anywhere in the message (nested
+ * messages, lists, map keys and values). Admin API calls get ERROR_REQUEST with the field as a violation,
+ * every other service ERR0024. Streams (health Watch, reflection) carry no such input and pass.
+ */
+export function boundedRequestInput(): Interceptor {
+  return (next) => async (request) => {
+    if (!request.stream) {
+      const problem = firstInputProblem(request.method.input, request.message as unknown as Record<string, unknown>);
+      if (problem) {
+        throw ADMIN_ERROR_SERVICES.has(request.service.typeName)
+          ? invalidAdminField(problem.field, problem.hint)
+          : invalidRequest(`${problem.field} ${problem.hint}`);
+      }
+    }
+    return next(request);
+  };
+}
+
+interface InputProblem {
+  readonly field: string;
+  readonly hint: string;
+}
+
+/** The first field of `message` (depth-first, in declaration order) whose value is out of bounds. */
+export function firstInputProblem(desc: DescMessage, message: Record<string, unknown>): InputProblem | undefined {
+  for (const field of desc.fields) {
+    const value = fieldValue(field, message);
+    if (value === undefined) continue;
+    const problem = fieldProblem(field, value);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** A field's value, following oneofs (protobuf-es keeps the set member under the oneof's name). */
+function fieldValue(field: DescField, message: Record<string, unknown>): unknown {
+  if (!field.oneof) return message[field.localName];
+  const chosen = message[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
+  return chosen?.case === field.localName ? chosen.value : undefined;
+}
+
+function fieldProblem(field: DescField, value: unknown): InputProblem | undefined {
+  const name = field.localName;
+  switch (field.fieldKind) {
+    case "scalar":
+      return field.scalar === ScalarType.STRING ? stringProblem(name, value as string) : undefined;
+    case "message":
+      return field.message.typeName === "google.protobuf.Timestamp"
+        ? timestampProblem(name, value as Timestamp)
+        : nestedProblem(field.message, value);
+    case "list":
+      for (const item of value as unknown[]) {
+        const problem =
+          field.listKind === "message" ? nestedProblem(field.message, item) : field.scalar === ScalarType.STRING ? stringProblem(name, item as string) : undefined;
+        if (problem) return problem;
+      }
+      return undefined;
+    case "map":
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+        const problem =
+          stringProblem(name, key, MAX_MAP_KEY_LENGTH) ??
+          (field.mapKind === "message" ? nestedProblem(field.message, item) : field.mapKind === "scalar" && field.scalar === ScalarType.STRING ? stringProblem(name, item as string) : undefined);
+        if (problem) return problem;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** protobuf-es unboxes wrapper types into plain values; everything else is a message to walk. */
+function nestedProblem(desc: DescMessage, value: unknown): InputProblem | undefined {
+  if (typeof value === "string") return stringProblem(desc.name, value);
+  return typeof value === "object" && value !== null ? firstInputProblem(desc, value as Record<string, unknown>) : undefined;
+}
+
+function stringProblem(field: string, value: string, limit = FIELD_LENGTHS[field] ?? MAX_ANY_STRING_LENGTH): InputProblem | undefined {
+  if (value.length > limit) return { field, hint: `must be at most ${limit} characters` };
+  if (value.includes(REPLACEMENT_CHARACTER)) return { field, hint: "must be valid UTF-8 (U+FFFD is refused)" };
+  return undefined;
+}
+
+function timestampProblem(field: string, { seconds, nanos }: Timestamp): InputProblem | undefined {
+  if (seconds < MIN_TIMESTAMP_SECONDS || seconds > MAX_TIMESTAMP_SECONDS || nanos < 0 || nanos > 999_999_999) {
+    return { field, hint: "must be between 1970-01-01 and 9999-12-31" };
+  }
+  return undefined;
 }
