@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
-import { create, fromJson, toBinary } from "@bufbuild/protobuf";
+import { create, fromJson } from "@bufbuild/protobuf";
 import { timestampFromDate, ValueSchema } from "@bufbuild/protobuf/wkt";
 import type { Value } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { OperationService } from "@powerauth/proto/powerauth/operations/v1/operations_pb.js";
-import { InitActivationRequestSchema } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { executeStatement } from "../core/src/persistence/sql-statement.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRestGateway } from "../gateway-rest/src/server.ts";
@@ -243,19 +242,17 @@ describe("string lengths within their columns, timestamps in range, strict UTF-8
     expect(await storedRows()).toEqual(before);
   });
 
-  it("Connect (binary protobuf): invalid UTF-8 in a string field is INVALID_ARGUMENT, not stored as U+FFFD", async () => {
+  it("Connect (JSON): invalid UTF-8 in a string is INVALID_ARGUMENT ERR0024, not stored as U+FFFD", async () => {
     const before = await storedRows();
-    const bytes = toBinary(InitActivationRequestSchema, create(InitActivationRequestSchema, { userId: "bad-AA", applicationId }));
-    // The two bytes of "AA" become 0xFF 0xFE, which no UTF-8 text contains; the length prefix stays valid.
-    const at = Buffer.from(bytes).indexOf("AA");
-    bytes[at] = 0xff;
-    bytes[at + 1] = 0xfe;
+    // The JSON codec decodes the body leniently, so 0xFF 0xFE arrive in the handler as U+FFFD; that is refused.
+    const body = Buffer.concat([Buffer.from(`{"userId":"bad-`), Buffer.from([0xff, 0xfe]), Buffer.from(`","applicationId":"${applicationId}"}`)]);
     const response = await fetch(`${t.core.url}/powerauth.v3.PowerAuthService/InitActivation`, {
       method: "POST",
-      headers: { "content-type": "application/proto" },
-      body: bytes,
+      headers: { "content-type": "application/json" },
+      body,
     });
     expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "invalid_argument" });
     expect(await storedRows()).toEqual(before);
   });
 
