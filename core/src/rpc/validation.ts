@@ -431,9 +431,10 @@ const MAX_ANY_STRING_LENGTH = MAX_SIGNED_DATA_LENGTH;
 const MAX_MAP_KEY_LENGTH = MAX_TEXT_LENGTH;
 
 /**
- * protobuf-es decodes invalid UTF-8 in a string field as U+FFFD instead of failing, so a caller's broken bytes
- * would be stored as replacement characters. No request string has a reason to carry U+FFFD itself, so its
- * presence is taken as invalid UTF-8 and refused, like the REST gateway refuses such a body.
+ * Connect's JSON codec decodes a body's invalid UTF-8 as U+FFFD instead of failing (binary protobuf refuses it
+ * while decoding), so a caller's broken bytes would be stored as replacement characters. No request string has
+ * a reason to carry U+FFFD itself, so its presence is taken as invalid UTF-8 and refused, as the REST gateway
+ * refuses such a body.
  */
 const REPLACEMENT_CHARACTER = "\uFFFD";
 
