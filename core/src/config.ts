@@ -81,6 +81,19 @@ export interface CoreConfig {
   /** Period of the job that deletes replay-protection values past their expiry (`pa_unique_value`); 0 turns it off. */
   uniqueValueCleanupIntervalMs: number;
   /**
+   * POWERAUTH_SIGNATURE_AUDIT_RETENTION_DAYS: days a signature audit row (one per verification) is kept before the
+   * retention job deletes it (default 365; 0 = forever, the table then grows with every call).
+   */
+  signatureAuditRetentionDays: number;
+  /** POWERAUTH_ACTIVATION_HISTORY_RETENTION_DAYS: days an activation history row is kept (default 365; 0 = forever). */
+  activationHistoryRetentionDays: number;
+  /** POWERAUTH_AUDIT_RETENTION_JOB_INTERVAL_MS: period of the retention job (default 10 minutes; 0 turns it off). */
+  auditRetentionJobIntervalMs: number;
+  /** POWERAUTH_AUDIT_RETENTION_BATCH_SIZE: rows the retention job deletes per statement (default 1000). */
+  auditRetentionBatchSize: number;
+  /** POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS: the retention job's pause between batches, left to the calls (default 50). */
+  auditRetentionBatchPauseMs: number;
+  /**
    * Transport limits of the core's one port (h2c and HTTP/1.1), so that no client can hold memory or
    * connections without bound. CORE_MAX_CONNECTIONS: open connections (default 1000; more are closed at once).
    */
@@ -248,6 +261,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       0,
       2 ** 31 - 1,
     ),
+    signatureAuditRetentionDays: parseInteger(env.POWERAUTH_SIGNATURE_AUDIT_RETENTION_DAYS, 365, "POWERAUTH_SIGNATURE_AUDIT_RETENTION_DAYS", 0, 36_500),
+    activationHistoryRetentionDays: parseInteger(env.POWERAUTH_ACTIVATION_HISTORY_RETENTION_DAYS, 365, "POWERAUTH_ACTIVATION_HISTORY_RETENTION_DAYS", 0, 36_500),
+    auditRetentionJobIntervalMs: parseInteger(env.POWERAUTH_AUDIT_RETENTION_JOB_INTERVAL_MS, 600_000, "POWERAUTH_AUDIT_RETENTION_JOB_INTERVAL_MS", 0, 2 ** 31 - 1),
+    auditRetentionBatchSize: parseInteger(env.POWERAUTH_AUDIT_RETENTION_BATCH_SIZE, 1000, "POWERAUTH_AUDIT_RETENTION_BATCH_SIZE", 1, 100_000),
+    auditRetentionBatchPauseMs: parseInteger(env.POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS, 50, "POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS", 0, 600_000),
     maxConnections: parseInteger(env.CORE_MAX_CONNECTIONS, 1000, "CORE_MAX_CONNECTIONS", 1),
     http2MaxConcurrentStreams: parseInteger(env.CORE_HTTP2_MAX_CONCURRENT_STREAMS, 100, "CORE_HTTP2_MAX_CONCURRENT_STREAMS", 1, 2 ** 31 - 1),
     maxOpenStreams: parseInteger(env.CORE_MAX_OPEN_STREAMS, 10_000, "CORE_MAX_OPEN_STREAMS", 1),

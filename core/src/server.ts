@@ -10,6 +10,7 @@ import type { CoreConfig } from "./config.ts";
 import { expireAbandonedActivations } from "./domain/activations/activation-expiry.ts";
 import { expireOperations } from "./domain/operations/operation-expiry.ts";
 import { removeExpiredUniqueValues } from "./domain/replay/unique-values.ts";
+import { removeExpiredAuditTrail } from "./domain/activations/audit-retention.ts";
 import { ActivationKeyCache } from "./domain/activations/activation-keys.ts";
 import { ensureInitialAdmin } from "./domain/access/admin-users.ts";
 import type { BuildInfo } from "./domain/system/system-status.ts";
@@ -116,6 +117,11 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     const removed = await removeExpiredUniqueValues(db);
     if (removed > 0) log.info("removed expired replay-protection values", { removed });
   });
+  // Stops between two batches once the core is stopping, so a long backlog never holds up a shutdown.
+  const auditRetentionJob = startPeriodicJob("audit retention", config.auditRetentionJobIntervalMs, log, async () => {
+    const removed = await removeExpiredAuditTrail(db, config, { signal: stopping.signal });
+    if (removed.signatureAudit + removed.activationHistory > 0) log.info("removed audit rows past their retention", removed);
+  });
   // Started with the core, so events left by an earlier run (or a crash) go out now; stopped before the database.
   const callbackDispatcher = config.callbackDeliveryEnabled
     ? await startCallbackDispatcher({
@@ -181,6 +187,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
     await expiryJob.stop();
     await operationExpiryJob.stop();
     await uniqueValueCleanupJob.stop();
+    await auditRetentionJob.stop();
     await argon2.close();
     if (ownsDb) await db.close();
     throw error;
@@ -210,6 +217,7 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       await expiryJob.stop();
       await operationExpiryJob.stop();
       await uniqueValueCleanupJob.stop();
+      await auditRetentionJob.stop();
       await argon2.close();
       stopCountingCommits();
       if (ownsDb) await db.close();

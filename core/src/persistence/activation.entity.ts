@@ -26,6 +26,12 @@ export const ActivationSchema = defineEntity({
     { name: "pa_activation_keypair", properties: ["masterKeypairId"] },
     // Telemetry's distinct users of an application active in a window (migration 0007).
     { name: "pa_activation_last_used", properties: ["applicationId", "timestampLastUsed", "userId"] },
+    // The expiry job's batches: activations still pending (CREATED, OTP_USED) in order of expiry (migration 0010).
+    {
+      name: "pa_activation_pending_expiry",
+      expression:
+        'create index "pa_activation_pending_expiry" on "pa_activation" ("timestamp_activation_expire") where "activation_status" in (1, 2)',
+    },
   ],
   // Bigint defaults are raw: `.default(0)` on a bigint column is rendered quoted (`'0'`), which PostgreSQL reports
   // back as `0` and the diff would call a change.

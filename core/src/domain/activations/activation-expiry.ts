@@ -1,7 +1,10 @@
 import type { Db } from "../../persistence/db.ts";
 import type { Tx } from "../../persistence/tx.ts";
 import type { ActivationRecord } from "../../persistence/activation.repository.ts";
-import { listExpiredActivationIds, lockActivation, lockActivationUnlessBusy } from "../../persistence/activation.repository.ts";
+import { lockActivation } from "../../persistence/activation.repository.ts";
+import { expirePendingActivations } from "../../persistence/activation-expiry.repository.ts";
+import { activationsCallbackEvents } from "../callbacks/callback-payloads.ts";
+import { enqueueCallbackEvents } from "../callbacks/callback-outbox.ts";
 import { ActivationStatus, isPendingActivationStatus } from "./activation-status.ts";
 import { changeActivationStatus } from "./status-change.ts";
 
@@ -22,28 +25,25 @@ export async function expireIfPending(tx: Tx, activation: ActivationRecord, now:
 }
 
 /**
- * The periodic job's work: removes abandoned CREATED/OTP_USED activations past their expiry, in batches,
- * each in its own short transaction. Rows another transaction holds are skipped (they are being touched, and
- * that call expires them lazily), and the state is re-checked under the lock, so several core instances can
- * run the job at once without removing anything twice. Returns how many activations it removed.
+ * The periodic job's work: every abandoned CREATED/OTP_USED activation past its expiry becomes REMOVED, with
+ * its history row and its callbacks, in batches of `batchSize`, each one short transaction of a few round
+ * trips whatever its size (one statement claims, changes and records the batch; one reads the callbacks of
+ * each application in it; one writes the outbox rows). Rows another transaction holds are skipped (they are
+ * being touched, and that call expires them lazily) and the expiry is re-checked under the lock, so several
+ * cores can run the job at once without removing anything twice. It runs until nothing is left. Returns how
+ * many activations it removed.
  */
-export async function expireAbandonedActivations(db: Db, now: Date = new Date(), batchSize = 100): Promise<number> {
+export async function expireAbandonedActivations(db: Db, now: Date = new Date(), batchSize = 1000): Promise<number> {
   let removed = 0;
   for (;;) {
-    const ids = await db.read((tx) =>
-      listExpiredActivationIds(tx, [ActivationStatus.CREATED, ActivationStatus.OTP_USED], now, batchSize),
-    );
-    let removedInBatch = 0;
-    for (const activationId of ids) {
-      const done = await db.transaction(async (tx) => {
-        const activation = await lockActivationUnlessBusy(tx, activationId);
-        if (!activation || !isExpired(activation, now)) return false;
-        await changeActivationStatus(tx, activation, ActivationStatus.REMOVED, { now });
-        return true;
-      });
-      if (done) removedInBatch++;
-    }
-    removed += removedInBatch;
-    if (ids.length < batchSize || removedInBatch === 0) return removed;
+    const batch = await db.transaction(async (tx) => {
+      const expired = await expirePendingActivations(tx, ActivationStatus.REMOVED, now, batchSize);
+      for (const [applicationId, activations] of Map.groupBy(expired, (activation) => activation.applicationId)) {
+        await enqueueCallbackEvents(tx, await activationsCallbackEvents(tx, applicationId, activations, now));
+      }
+      return expired.length;
+    });
+    removed += batch;
+    if (batch < batchSize) return removed;
   }
 }

@@ -23,12 +23,18 @@ export interface CallbackSubject {
 /** The parts of a callback row its payload depends on. */
 export type PayloadSettings = Pick<ApplicationCallback, "attributes"> & { payloadFormat: CallbackPayloadFormat | string };
 
+/** What an activation's callbacks may be told about it. */
+export type ActivationCallbackFields = Pick<
+  ActivationRecord,
+  "activationId" | "userId" | "activationName" | "deviceInfo" | "platform" | "flags" | "activationStatus" | "blockedReason"
+>;
+
 /**
  * The attribute values of an activation as the Cloud API names them. `applicationId` is the Cloud application
  * id, i.e. the application's name (the reference sent the number up to 1.2, the name since 1.3); `protocol` is
  * always `powerauth` here (no FIDO2 activations).
  */
-export function activationCallbackSubject(activation: ActivationRecord, applicationName: string | null): CallbackSubject {
+export function activationCallbackSubject(activation: ActivationCallbackFields, applicationName: string | null): CallbackSubject {
   return {
     type: "ACTIVATION",
     idField: "activationId",
@@ -78,11 +84,26 @@ export function callbackPayload(subject: CallbackSubject, callback: PayloadSetti
  * is read only when some callback asks for `applicationId`, so the common case costs one query.
  */
 export async function activationCallbackEvents(tx: Tx, activation: ActivationRecord, now: Date): Promise<CallbackEventToEnqueue[]> {
-  const callbacks = await listActivationStatusCallbacks(tx, activation.applicationId);
+  return activationsCallbackEvents(tx, activation.applicationId, [activation], now);
+}
+
+/**
+ * {@link activationCallbackEvents} for status changes of several activations of one application at once (the
+ * expiry job's batches): the callbacks, and the name if needed, are read once for all of them.
+ */
+export async function activationsCallbackEvents(
+  tx: Tx,
+  applicationId: number,
+  activations: readonly ActivationCallbackFields[],
+  now: Date,
+): Promise<CallbackEventToEnqueue[]> {
+  const callbacks = await listActivationStatusCallbacks(tx, applicationId);
   if (callbacks.length === 0) return [];
   const needsName = callbacks.some((callback) => callback.payloadFormat !== "SOAP_0_22" && callback.attributes.includes("applicationId"));
-  const applicationName = needsName ? ((await findApplicationById(tx, activation.applicationId))?.name ?? null) : null;
-  const subject = activationCallbackSubject(activation, applicationName);
-  // Ordered by activation: a later status of one activation never overtakes an earlier one at a callback.
-  return callbacks.map((callback) => ({ callbackId: callback.id, payload: callbackPayload(subject, callback), orderingKey: activation.activationId, now }));
+  const applicationName = needsName ? ((await findApplicationById(tx, applicationId))?.name ?? null) : null;
+  return activations.flatMap((activation) => {
+    const subject = activationCallbackSubject(activation, applicationName);
+    // Ordered by activation: a later status of one activation never overtakes an earlier one at a callback.
+    return callbacks.map((callback) => ({ callbackId: callback.id, payload: callbackPayload(subject, callback), orderingKey: activation.activationId, now }));
+  });
 }
