@@ -12,6 +12,7 @@ import { pause, startCallbackReceiver } from "./support/callback-receiver.ts";
 import type { CallbackReceiver } from "./support/callback-receiver.ts";
 import { basicAuth, TEST_ADMIN } from "./support/core-in-process.ts";
 import { createScratchDatabase, testDatabaseServerUrl } from "./support/database.ts";
+import { TEST_MASTER_DB_KEY_ENV } from "./support/master-db-key.ts";
 
 // Delivery across real core processes started separately (as `npm run start:core` runs them): a core killed
 // with SIGKILL loses no event, and two cores on one PostgreSQL deliver each event exactly once.
@@ -57,10 +58,10 @@ async function killed(core: RunningProcess): Promise<void> {
 async function databaseEnv(): Promise<Record<string, string>> {
   const scratch = await createScratchDatabase();
   cleanups.push(() => scratch.drop());
-  if (scratch.url) return { DATABASE_URL: scratch.url };
+  if (scratch.url) return { DATABASE_URL: scratch.url, ...TEST_MASTER_DB_KEY_ENV };
   const directory = await mkdtemp(path.join(tmpdir(), "pa-callbacks-"));
   cleanups.push(() => rm(directory, { recursive: true, force: true }));
-  return { PGLITE_DIR: directory };
+  return { PGLITE_DIR: directory, ...TEST_MASTER_DB_KEY_ENV };
 }
 
 describe("callback delivery across core processes", () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { LISTENING, startProcess } from "../scripts/processes.ts";
 import type { RunningProcess } from "../scripts/processes.ts";
 import { createScratchDatabase } from "./support/database.ts";
+import { TEST_MASTER_DB_KEY_ENV } from "./support/master-db-key.ts";
 
 const started: RunningProcess[] = [];
 const drops: (() => Promise<void>)[] = [];
@@ -25,7 +26,7 @@ async function startCore(shutdownTimeoutMs: number): Promise<RunningProcess> {
       CORE_PORT: "0",
       POWERAUTH_ACCESS_LOG: "false",
       POWERAUTH_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
-      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      ...(database.url ? { DATABASE_URL: database.url, ...TEST_MASTER_DB_KEY_ENV } : {}),
     },
     urlPattern: LISTENING.core,
   });

@@ -56,12 +56,17 @@ const duration = (variable: string, key: keyof CoreConfig, fallback: string): Se
 });
 
 const MASTER_KEY = Buffer.alloc(16, 7);
+const PREVIOUS_KEYS = [Buffer.alloc(16, 8), Buffer.alloc(16, 9)];
 
 /** Every setting of config.ts. The first test fails until a new setting has its row here. */
 const settings: Setting[] = [
   text("CORE_HOST", "host", "127.0.0.1", "::1"),
   port("CORE_PORT", "port", 50051),
-  text("DATABASE_URL", "databaseUrl", undefined, "postgres://user:pass@db.example:5432/powerauth"),
+  {
+    ...text("DATABASE_URL", "databaseUrl", undefined, "postgres://user:pass@db.example:5432/powerauth"),
+    // PostgreSQL without a master DB key is refused (see below).
+    alongside: { POWERAUTH_MASTER_DB_ENCRYPTION_KEY: MASTER_KEY.toString("base64") },
+  },
   integer("DATABASE_POOL_SIZE", "databasePoolSize", 20, 1, 10_000),
   integer("DATABASE_CONNECT_TIMEOUT_MS", "databaseConnectTimeoutMs", 5000, 1, 600_000),
   integer("DATABASE_STATEMENT_TIMEOUT_MS", "databaseStatementTimeoutMs", 30_000, 0, 86_400_000),
@@ -78,6 +83,21 @@ const settings: Setting[] = [
       (raw) => [raw, "POWERAUTH_MASTER_DB_ENCRYPTION_KEY must be the Base64 of exactly 16 bytes"],
     ),
   },
+  {
+    variable: "POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS",
+    key: "masterDbEncryptionPreviousKeys",
+    fallback: [],
+    valid: [
+      [PREVIOUS_KEYS[0].toString("base64"), [PREVIOUS_KEYS[0]]],
+      [PREVIOUS_KEYS.map((key) => key.toString("base64")).join(", "), PREVIOUS_KEYS],
+    ],
+    invalid: [Buffer.alloc(15).toString("base64"), `${PREVIOUS_KEYS[0].toString("base64")},not base64!`].map((raw) => [
+      raw,
+      "POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS must be comma-separated Base64 of exactly 16 bytes each",
+    ]),
+    alongside: { POWERAUTH_MASTER_DB_ENCRYPTION_KEY: MASTER_KEY.toString("base64") },
+  },
+  boolean("POWERAUTH_ALLOW_PLAINTEXT_SECRETS", "allowPlaintextSecrets", false),
   boolean("POWERAUTH_RESTRICT_ACCESS", "restrictAccess", false),
   boolean("POWERAUTH_ALLOW_UNAUTHENTICATED", "allowUnauthenticated", false),
   integer("POWERAUTH_SHUTDOWN_TIMEOUT_MS", "shutdownTimeoutMs", 10_000, 0, 600_000),
@@ -215,6 +235,28 @@ describe("CORE_HOST without restricted access", () => {
       expect(loadConfig({ CORE_HOST: host, POWERAUTH_RESTRICT_ACCESS: "true" }).host).toBe(host);
       expect(loadConfig({ CORE_HOST: host, POWERAUTH_ALLOW_UNAUTHENTICATED: "true" }).host).toBe(host);
     }
+  });
+});
+
+describe("secrets at rest on PostgreSQL", () => {
+  const DATABASE_URL = "postgres://user:pass@db.example:5432/powerauth";
+
+  it("refuses to start without a master DB key unless plaintext secrets are explicitly allowed", () => {
+    expect(() => loadConfig({ DATABASE_URL })).toThrow(
+      new ConfigError(
+        "DATABASE_URL is set but POWERAUTH_MASTER_DB_ENCRYPTION_KEY is not: private keys, token secrets and credentials would be stored in the clear. " +
+          "Set POWERAUTH_MASTER_DB_ENCRYPTION_KEY to the Base64 of 16 random bytes (openssl rand -base64 16), " +
+          "or POWERAUTH_ALLOW_PLAINTEXT_SECRETS=true to store them unencrypted.",
+      ),
+    );
+    expect(loadConfig({ DATABASE_URL, POWERAUTH_ALLOW_PLAINTEXT_SECRETS: "true" }).masterDbEncryptionKey).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL, POWERAUTH_MASTER_DB_ENCRYPTION_KEY: MASTER_KEY.toString("base64") }).masterDbEncryptionKey).toEqual(MASTER_KEY);
+  });
+
+  it("refuses previous keys without a current key to seal with", () => {
+    expect(() => loadConfig({ POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS: PREVIOUS_KEYS[0].toString("base64") })).toThrow(
+      "POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS needs POWERAUTH_MASTER_DB_ENCRYPTION_KEY",
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
+import { masterDbKeyId } from "./crypto/record-encryption.ts";
 import { isoDurationToMs } from "./domain/callbacks/iso-duration.ts";
 
 /**
@@ -31,8 +32,18 @@ export interface CoreConfig {
   /** DATABASE_TCP_KEEPALIVE: TCP keepalive on PostgreSQL connections, so a silently dropped peer is noticed (default true). */
   databaseTcpKeepalive: boolean;
   pgliteDir?: string;
-  /** 16-byte key protecting secrets at rest (server-behaviour.md §2.3); absent = stored unencrypted. */
+  /**
+   * 16-byte key sealing every secret at rest (server-behaviour.md §2.3); absent = stored unencrypted, which the
+   * core allows on PostgreSQL only with POWERAUTH_ALLOW_PLAINTEXT_SECRETS (the embedded database generates one).
+   */
   masterDbEncryptionKey?: Buffer;
+  /**
+   * POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS: earlier master DB keys (comma-separated Base64), which still
+   * open what they sealed; the core re-seals such records under the current key when it starts (key rotation).
+   */
+  masterDbEncryptionPreviousKeys: Buffer[];
+  /** POWERAUTH_ALLOW_PLAINTEXT_SECRETS: lets the core use PostgreSQL without a master DB key (secrets then in the clear). */
+  allowPlaintextSecrets: boolean;
   /** When true every PowerAuth service call must carry integration credentials (HTTP Basic). */
   restrictAccess: boolean;
   /**
@@ -214,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     databaseLockTimeoutMs: parseInteger(env.DATABASE_LOCK_TIMEOUT_MS, 10_000, "DATABASE_LOCK_TIMEOUT_MS", 0, 86_400_000),
     databaseTcpKeepalive: parseBoolean(env.DATABASE_TCP_KEEPALIVE, true, "DATABASE_TCP_KEEPALIVE"),
     pgliteDir: env.PGLITE_DIR || undefined,
-    masterDbEncryptionKey: parseMasterKey(env.POWERAUTH_MASTER_DB_ENCRYPTION_KEY),
+    ...parseMasterDbKeys(env),
     restrictAccess: parseBoolean(env.POWERAUTH_RESTRICT_ACCESS, false, "POWERAUTH_RESTRICT_ACCESS"),
     allowUnauthenticated: parseBoolean(env.POWERAUTH_ALLOW_UNAUTHENTICATED, false, "POWERAUTH_ALLOW_UNAUTHENTICATED"),
     shutdownTimeoutMs: parseInteger(env.POWERAUTH_SHUTDOWN_TIMEOUT_MS, 10_000, "POWERAUTH_SHUTDOWN_TIMEOUT_MS", 0, 600_000),
@@ -408,9 +419,49 @@ function parseBoolean(value: string | undefined, fallback: boolean, name: string
 
 function parseMasterKey(value: string | undefined): Buffer | undefined {
   if (value === undefined || value === "") return undefined;
-  const key = Buffer.from(value, "base64");
-  if (key.length !== 16 || key.toString("base64") !== value) {
-    throw new ConfigError("POWERAUTH_MASTER_DB_ENCRYPTION_KEY must be the Base64 of exactly 16 bytes");
-  }
+  const key = decodeMasterKey(value);
+  if (!key) throw new ConfigError("POWERAUTH_MASTER_DB_ENCRYPTION_KEY must be the Base64 of exactly 16 bytes");
   return key;
+}
+
+/** A key as Base64 of exactly 16 bytes (canonical, so a typo is not silently another key), else null. */
+function decodeMasterKey(value: string): Buffer | null {
+  const key = Buffer.from(value, "base64");
+  return key.length === 16 && key.toString("base64") === value ? key : null;
+}
+
+/**
+ * The master DB key ring and whether plaintext secrets are allowed. On PostgreSQL a missing key is refused
+ * unless explicitly allowed: a bank's database (and its backups and replicas) must not hold private keys in
+ * the clear by accident. The embedded database is not refused here: the core generates its key (main.ts).
+ * Error messages never repeat a key.
+ */
+function parseMasterDbKeys(env: NodeJS.ProcessEnv): Pick<CoreConfig, "masterDbEncryptionKey" | "masterDbEncryptionPreviousKeys" | "allowPlaintextSecrets"> {
+  const masterDbEncryptionKey = parseMasterKey(env.POWERAUTH_MASTER_DB_ENCRYPTION_KEY);
+  const masterDbEncryptionPreviousKeys = (env.POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .map((part) => {
+      const key = decodeMasterKey(part);
+      if (!key) throw new ConfigError("POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS must be comma-separated Base64 of exactly 16 bytes each");
+      return key;
+    });
+  const allowPlaintextSecrets = parseBoolean(env.POWERAUTH_ALLOW_PLAINTEXT_SECRETS, false, "POWERAUTH_ALLOW_PLAINTEXT_SECRETS");
+  if (masterDbEncryptionPreviousKeys.length > 0 && !masterDbEncryptionKey) {
+    throw new ConfigError("POWERAUTH_MASTER_DB_ENCRYPTION_PREVIOUS_KEYS needs POWERAUTH_MASTER_DB_ENCRYPTION_KEY, the key new secrets are sealed with");
+  }
+  // Records name their key by id: two different keys with one id (a 1 in 2^32 chance) could not be told apart.
+  const keys = [...(masterDbEncryptionKey ? [masterDbEncryptionKey] : []), ...masterDbEncryptionPreviousKeys];
+  if (new Set(keys.map(masterDbKeyId)).size !== new Set(keys.map((key) => key.toString("hex"))).size) {
+    throw new ConfigError("two of the master DB keys have the same key id; replace one of them");
+  }
+  if (env.DATABASE_URL && !masterDbEncryptionKey && !allowPlaintextSecrets) {
+    throw new ConfigError(
+      "DATABASE_URL is set but POWERAUTH_MASTER_DB_ENCRYPTION_KEY is not: private keys, token secrets and credentials would be stored in the clear. " +
+        "Set POWERAUTH_MASTER_DB_ENCRYPTION_KEY to the Base64 of 16 random bytes (openssl rand -base64 16), " +
+        "or POWERAUTH_ALLOW_PLAINTEXT_SECRETS=true to store them unencrypted.",
+    );
+  }
+  return { masterDbEncryptionKey, masterDbEncryptionPreviousKeys, allowPlaintextSecrets };
 }

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "./config.ts";
+import { withEmbeddedDatabaseKey } from "./domain/secrets/embedded-key-file.ts";
 import { createLogger } from "./logger.ts";
 import { startServer } from "./server.ts";
 
@@ -8,7 +9,9 @@ const FORCED_EXIT_GRACE_MS = 5_000;
 /** Process entry point: configuration from the environment, graceful stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const log = createLogger("core");
-  const config = loadConfig();
+  // The embedded database brings its own master DB key (a file beside its directory), so it is encrypted too.
+  const { settings: config, source: masterDbKey, keyFile } = await withEmbeddedDatabaseKey(loadConfig());
+  log.info("master DB key", { source: masterDbKey, ...(keyFile ? { keyFile } : {}) });
   const core = await startServer({ config, log, accessLog: process.env.POWERAUTH_ACCESS_LOG !== "false" });
   const stop = async (signal: string) => {
     log.info("stopping", { signal });

@@ -15,6 +15,7 @@ import { ActivationKeyCache } from "./domain/activations/activation-keys.ts";
 import { ensureInitialAdmin } from "./domain/access/admin-users.ts";
 import type { BuildInfo } from "./domain/system/system-status.ts";
 import { openCallbackAuthentication } from "./domain/callbacks/callback-authentication.ts";
+import { resealSecretsOnStart } from "./domain/secrets/reseal-secrets.ts";
 import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
 import { CoreMetrics } from "./observability/core-metrics.ts";
@@ -76,6 +77,13 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
       lockTimeoutMs: config.databaseLockTimeoutMs,
       keepAlive: config.databaseTcpKeepalive,
     }));
+  // Secrets still in the clear, or under a previous key, are sealed under the current key before anything is served.
+  if (config.masterDbEncryptionKey) {
+    await db.withStartupLock(() => resealSecretsOnStart(db, config, log)).catch(async (error: unknown) => {
+      if (ownsDb) await db.close();
+      throw error;
+    });
+  }
   const argon2 = createArgon2Pool({ threads: config.argon2Threads, maxQueue: config.argon2MaxQueue });
   if (config.adminUsername && config.adminPassword) {
     const { adminUsername, adminPassword } = config;

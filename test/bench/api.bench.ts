@@ -31,6 +31,7 @@ import {
 } from "../../core/src/persistence/activation.sql.ts";
 import { LISTENING, startProcess } from "../../scripts/processes.ts";
 import type { RunningProcess } from "../../scripts/processes.ts";
+import { TEST_MASTER_DB_KEY_ENV } from "../support/master-db-key.ts";
 import { activateDevice, createTestApplication, verifySignatureRequest } from "../support/powerauth-flows.ts";
 import type { SimulatedDevice } from "../simulator/index.ts";
 
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   const core = await startProcess({
     name: "core",
     script: "core/src/main.ts",
-    env: { CORE_PORT: "0", DATABASE_URL: database.url, POWERAUTH_ACCESS_LOG: "false", ...BENCH_ADMIN_ENV },
+    env: { CORE_PORT: "0", DATABASE_URL: database.url, ...TEST_MASTER_DB_KEY_ENV, POWERAUTH_ACCESS_LOG: "false", ...BENCH_ADMIN_ENV },
     urlPattern: LISTENING.core,
   });
   const soap = await startProcess({

@@ -24,6 +24,7 @@ import { enqueueCallbackEvents } from "../../core/src/domain/callbacks/callback-
 import { initOrm } from "../../core/src/persistence/db.ts";
 import { LISTENING, startProcess } from "../../scripts/processes.ts";
 import type { RunningProcess } from "../../scripts/processes.ts";
+import { TEST_MASTER_DB_KEY_ENV } from "../support/master-db-key.ts";
 
 const serverUrl =
   process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres:postgres@127.0.0.1:5432/postgres";
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   receiver.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`;
-  const env = { CORE_PORT: "0", DATABASE_URL: databaseUrl, POWERAUTH_ACCESS_LOG: "false" };
+  const env = { CORE_PORT: "0", DATABASE_URL: databaseUrl, ...TEST_MASTER_DB_KEY_ENV, POWERAUTH_ACCESS_LOG: "false" };
   let core: RunningProcess | undefined;
   try {
     // The backlog, written while no core delivers.

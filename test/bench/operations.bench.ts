@@ -26,6 +26,7 @@ import { initOrm } from "../../core/src/persistence/db.ts";
 import { LISTENING, startProcess } from "../../scripts/processes.ts";
 import type { RunningProcess } from "../../scripts/processes.ts";
 import { basicAuth } from "../support/core-in-process.ts";
+import { TEST_MASTER_DB_KEY_ENV } from "../support/master-db-key.ts";
 
 const serverUrl =
   process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres:postgres@127.0.0.1:5432/postgres";
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
       env: {
         CORE_PORT: "0",
         DATABASE_URL: databaseUrl,
+        ...TEST_MASTER_DB_KEY_ENV,
         POWERAUTH_ACCESS_LOG: "false",
         POWERAUTH_CALLBACK_DELIVERY_ENABLED: "false",
         POWERAUTH_OPERATION_EXPIRY_JOB_INTERVAL_MS: "0",

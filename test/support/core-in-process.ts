@@ -11,6 +11,7 @@ import { startServer } from "../../core/src/server.ts";
 import type { RunningCore } from "../../core/src/server.ts";
 import { startSoapGateway } from "../../gateway-soap/src/server.ts";
 import { createTestDatabase } from "./database.ts";
+import { TEST_MASTER_DB_KEY } from "./master-db-key.ts";
 import type { TestDatabase } from "./database.ts";
 import { createSoapProtoClient } from "./soap-proto-client.ts";
 
@@ -48,6 +49,20 @@ export interface CoreUnderTest {
   close(): Promise<void>;
 }
 
+/** The configuration a test core starts with: a free port, the test admin, the test master DB key, then `overrides`. */
+export function testCoreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
+  return {
+    ...loadConfig({}),
+    port: 0,
+    adminUsername: TEST_ADMIN.username,
+    adminPassword: TEST_ADMIN.password,
+    // Off unless a test is about delivery: others assert the outbox as written and use unreachable URLs.
+    callbackDeliveryEnabled: false,
+    masterDbEncryptionKey: TEST_MASTER_DB_KEY,
+    ...overrides,
+  };
+}
+
 /**
  * Starts the core in this process on a free port with a fresh test database (PGlite or PostgreSQL), and for
  * the "soap" surface the SOAP gateway on another free port in front of it.
@@ -55,15 +70,7 @@ export interface CoreUnderTest {
 export async function startCoreForTest(overrides: Partial<CoreConfig> = {}, options: TestCoreOptions = {}): Promise<CoreUnderTest> {
   const surface = options.surface ?? "grpc";
   const database = await createTestDatabase();
-  const config: CoreConfig = {
-    ...loadConfig({}),
-    port: 0,
-    adminUsername: TEST_ADMIN.username,
-    adminPassword: TEST_ADMIN.password,
-    // Off unless a test is about delivery: others assert the outbox as written and use unreachable URLs.
-    callbackDeliveryEnabled: false,
-    ...overrides,
-  };
+  const config = testCoreConfig(overrides);
   const core = await startServer({ config, db: database.db, log: createLogger("core", { quiet: true }), accessLog: false });
   const grpc = createGrpcTransport({ baseUrl: core.url });
   const adminGrpc = createGrpcTransport({ baseUrl: core.url, interceptors: [basicAuth(TEST_ADMIN.username, TEST_ADMIN.password)] });

@@ -1,6 +1,7 @@
 import { LISTENING, startProcess } from "../../scripts/processes.ts";
 import type { RunningProcess } from "../../scripts/processes.ts";
 import { createScratchDatabase } from "./database.ts";
+import { TEST_MASTER_DB_KEY_ENV } from "./master-db-key.ts";
 
 export interface Stack {
   core: RunningProcess;
@@ -20,7 +21,7 @@ export interface Stack {
  */
 export async function startStack(env: Record<string, string> = {}, options: { embeddedDatabase?: boolean } = {}): Promise<Stack> {
   const database = options.embeddedDatabase ? { url: undefined, drop: async () => {} } : await createScratchDatabase();
-  const coreEnv = { CORE_PORT: "0", POWERAUTH_ACCESS_LOG: "false", ...(database.url ? { DATABASE_URL: database.url } : {}), ...env };
+  const coreEnv = { CORE_PORT: "0", POWERAUTH_ACCESS_LOG: "false", ...TEST_MASTER_DB_KEY_ENV, ...(database.url ? { DATABASE_URL: database.url } : {}), ...env };
   const core = await startProcess({ name: "core", script: "core/src/main.ts", env: coreEnv, urlPattern: LISTENING.core });
   const gatewayEnv = { CORE_URL: core.url, SOAP_PORT: "0", REST_PORT: "0" };
   const [soap, rest] = await Promise.all([

@@ -1,6 +1,7 @@
 import { aesCbcDecrypt, aesCbcEncrypt } from "./aes.ts";
 import { decodeBase64, encodeBase64, randomBytes, utf8 } from "./bytes.ts";
 import { CryptoError } from "./errors.ts";
+import { hmacSha256 } from "./hash.ts";
 import { kdfInternal } from "./kdf.ts";
 
 /** `*_encryption` column values: how a secret column is stored. */
@@ -32,4 +33,14 @@ export function decryptRecord(masterDbKey: Uint8Array, indexParts: readonly stri
   const raw = decodeBase64(stored, "encrypted record");
   if (raw.byteLength < 32) throw new CryptoError("DECRYPTION_FAILED", "encrypted record is too short");
   return aesCbcDecrypt(deriveRecordKey(masterDbKey, indexParts), raw.subarray(0, 16), raw.subarray(16));
+}
+
+/**
+ * The id stored beside each record sealed with `masterDbKey`, so the right key of a key ring opens it:
+ * hex of the first 4 bytes of `HMAC-SHA256(masterDbKey, "powerauth-db-key-id")`. Derived, so nothing has to be
+ * configured twice; an HMAC rather than a hash of the key, so the id says nothing a hash of the key would.
+ */
+export function masterDbKeyId(masterDbKey: Uint8Array): string {
+  if (masterDbKey.byteLength !== 16) throw new CryptoError("INVALID_KEY", "master DB key must be 16 bytes");
+  return hmacSha256(masterDbKey, utf8("powerauth-db-key-id")).subarray(0, 4).toString("hex");
 }

@@ -7,6 +7,8 @@ import type { EciesVersion } from "../crypto/ecies.ts";
 export interface ServiceSettings {
   /** 16-byte key for secrets at rest; absent = new secrets are stored unencrypted. */
   masterDbEncryptionKey?: Buffer;
+  /** Earlier master DB keys: they still open what they sealed, until everything is re-sealed (key rotation). */
+  masterDbEncryptionPreviousKeys?: readonly Buffer[];
   activationValidityMs: number;
   signatureMaxFailedAttempts: number;
   /** Wrong PUKs a recovery code tolerates before it is BLOCKED. */

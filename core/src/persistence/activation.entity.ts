@@ -60,6 +60,8 @@ export const ActivationSchema = defineEntity({
     /** Base64 of the server private key, or of its AES_HMAC encryption (see `serverPrivateKeyEncryption`). */
     serverPrivateKeyBase64: p.text().fieldName("server_private_key_base64").hidden().lazy(),
     serverPrivateKeyEncryption: p.integer().fieldName("server_private_key_encryption").default(0),
+    /** Id of the master DB key that sealed the private key (migration 0009); null in the clear or before ids. */
+    serverPrivateKeyEncryptionKeyId: p.string().length(32).fieldName("server_private_key_encryption_key_id").nullable(),
     serverPublicKeyBase64: p.text().fieldName("server_public_key_base64"),
     masterKeypairId: () =>
       p

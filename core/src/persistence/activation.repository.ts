@@ -55,6 +55,8 @@ export interface ActivationRecord {
   /** Base64 of the server private key, or of its AES_HMAC encryption (see `serverPrivateKeyEncryption`). */
   serverPrivateKeyBase64: string;
   serverPrivateKeyEncryption: number;
+  /** Id of the master DB key that sealed the private key (null in the clear, or sealed before key ids). */
+  serverPrivateKeyEncryptionKeyId: string | null;
   serverPublicKeyBase64: string;
   masterKeypairId: number | null;
   timestampCreated: Date;
@@ -167,6 +169,7 @@ export async function insertActivation(tx: Tx, activation: ActivationRecord): Pr
     activation.serverPublicKeyBase64,
     activation.masterKeypairId,
     timestampParam(activation.timestampCreated),
+    activation.serverPrivateKeyEncryptionKeyId,
   ]);
 }
 
@@ -352,6 +355,7 @@ interface ActivationRow {
   max_failed_attempts: BigintColumn;
   server_private_key_base64: string;
   server_private_key_encryption: number;
+  server_private_key_encryption_key_id: string | null;
   server_public_key_base64: string;
   master_keypair_id: BigintColumn | null;
   timestamp_created: TimestampColumn;
@@ -416,6 +420,7 @@ function toActivationRecord(row: ActivationRow): ActivationRecord {
     maxFailedAttempts: Number(row.max_failed_attempts),
     serverPrivateKeyBase64: row.server_private_key_base64,
     serverPrivateKeyEncryption: row.server_private_key_encryption,
+    serverPrivateKeyEncryptionKeyId: row.server_private_key_encryption_key_id,
     serverPublicKeyBase64: row.server_public_key_base64,
     masterKeypairId: row.master_keypair_id === null ? null : Number(row.master_keypair_id),
     timestampCreated: toDate(row.timestamp_created),

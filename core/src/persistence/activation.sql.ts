@@ -15,8 +15,8 @@ import type { NamedStatement } from "./sql-statement.ts";
 const ACTIVATION_COLUMNS = `a.activation_id, a.application_id, a.user_id, a.activation_name, a.activation_code, a.activation_status,
   a.activation_otp_validation, a.blocked_reason, a.extras, a.platform, a.device_info, a.flags, a.counter, a.ctr_data,
   a.device_public_key_base64, a.failed_attempts, a.max_failed_attempts, a.server_private_key_base64,
-  a.server_private_key_encryption, a.server_public_key_base64, a.master_keypair_id, a.timestamp_created,
-  a.timestamp_activation_expire, a.timestamp_last_used, a.timestamp_last_change, a.version`;
+  a.server_private_key_encryption, a.server_private_key_encryption_key_id, a.server_public_key_base64, a.master_keypair_id,
+  a.timestamp_created, a.timestamp_activation_expire, a.timestamp_last_used, a.timestamp_last_change, a.version`;
 
 /** `$1` activation_id. */
 export const FIND_ACTIVATION: NamedStatement = {
@@ -83,7 +83,8 @@ values ($1, $2, $3, $6, $7, $8, $9, $10, $11, $12, $5, $13, $14)`,
  * Inserts a new activation. `$1` activation_id, `$2`–`$18` the changeable columns in the order of
  * {@link SAVE_ACTIVATION}, then the columns that never change: `$19` application_id, `$20` user_id,
  * `$21` activation_code, `$22` server_private_key_base64, `$23` server_private_key_encryption,
- * `$24` server_public_key_base64, `$25` master_keypair_id, `$26` timestamp_created.
+ * `$24` server_public_key_base64, `$25` master_keypair_id, `$26` timestamp_created,
+ * `$27` server_private_key_encryption_key_id.
  */
 export const INSERT_ACTIVATION: NamedStatement = {
   name: "pa_activation_insert",
@@ -91,8 +92,9 @@ export const INSERT_ACTIVATION: NamedStatement = {
   extras, platform, device_info, flags, counter, ctr_data, device_public_key_base64, failed_attempts, max_failed_attempts,
   timestamp_activation_expire, timestamp_last_used, timestamp_last_change, version,
   application_id, user_id, activation_code, server_private_key_base64, server_private_key_encryption, server_public_key_base64,
-  master_keypair_id, timestamp_created)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+  master_keypair_id, timestamp_created, server_private_key_encryption_key_id)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26,
+  $27)`,
 };
 
 /**

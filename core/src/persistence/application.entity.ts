@@ -69,7 +69,11 @@ export const MasterKeypairSchema = defineEntity({
         .foreignKeyName("pa_master_keypair_application_id_fkey")
         .deleteRule("cascade"),
     name: p.string().length(255),
+    /** Base64 of the private key, or of its AES_HMAC encryption (see `masterKeyPrivateEncryption`, migration 0009). */
     masterKeyPrivateBase64: p.string().length(255).fieldName("master_key_private_base64").hidden().lazy(),
+    masterKeyPrivateEncryption: p.integer().fieldName("master_key_private_encryption").default(0),
+    /** Id of the master DB key that sealed the private key; null in the clear. */
+    masterKeyPrivateEncryptionKeyId: p.string().length(32).fieldName("master_key_private_encryption_key_id").nullable(),
     masterKeyPublicBase64: p.string().length(255).fieldName("master_key_public_base64"),
     timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()").onCreate(() => new Date()),
   },
@@ -92,9 +96,11 @@ export const ApplicationConfigSchema = defineEntity({
         .foreignKeyName("pa_application_config_application_id_fkey")
         .deleteRule("cascade"),
     configKey: p.string().length(255).fieldName("config_key"),
-    /** JSON text of the values, encrypted when the master DB key is configured. */
+    /** JSON text of the values, or its AES_HMAC encryption bound to the application's name (see `encryptionMode`). */
     configValues: p.text().fieldName("config_values").hidden(),
     encryptionMode: p.string().length(32).fieldName("encryption_mode").default("NO_ENCRYPTION"),
+    /** Id of the master DB key that sealed the values (migration 0009); null in the clear. */
+    configValuesEncryptionKeyId: p.string().length(32).fieldName("config_values_encryption_key_id").nullable(),
   },
 });
 export class ApplicationConfig extends ApplicationConfigSchema.class {}

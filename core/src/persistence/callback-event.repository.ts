@@ -44,6 +44,7 @@ export interface ClaimedCallbackEvent {
     retentionPeriod: string | null;
     authentication: string | null;
     encryptionMode: string;
+    authenticationEncryptionKeyId: string | null;
   };
 }
 
@@ -124,6 +125,7 @@ export async function claimCallbackEvents(
         retentionPeriod: row.retention_period,
         authentication: row.authentication,
         encryptionMode: row.encryption_mode,
+        authenticationEncryptionKeyId: row.authentication_encryption_key_id,
       },
     }))
     .sort((a, b) => a.id - b.id);
@@ -209,6 +211,7 @@ interface ClaimRow {
   retention_period: string | null;
   authentication: string | null;
   encryption_mode: string;
+  authentication_encryption_key_id: string | null;
 }
 
 interface EventRow {

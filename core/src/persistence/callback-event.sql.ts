@@ -55,7 +55,8 @@ where c.id = e.application_callback_id and e.id in (
   limit $3
   for update of d skip locked)
 returning e.id, e.application_callback_id, e.callback_data, e.attempts, e.idempotency_key,
-  c.callback_url, c.enabled, c.max_attempts, c.initial_backoff, c.retention_period, c.authentication, c.encryption_mode`,
+  c.callback_url, c.enabled, c.max_attempts, c.initial_backoff, c.retention_period, c.authentication, c.encryption_mode,
+  c.authentication_encryption_key_id`,
 };
 
 /**

@@ -23,6 +23,8 @@ export const ApplicationCallbackSchema = defineEntity({
     /** JSON of the outbound authentication, encrypted when the master DB key is configured. */
     authentication: p.text().nullable().hidden().lazy(),
     encryptionMode: p.string().length(255).fieldName("encryption_mode").default("NO_ENCRYPTION"),
+    /** Id of the master DB key that sealed the authentication (migration 0009); null in the clear or before ids. */
+    authenticationEncryptionKeyId: p.string().length(32).fieldName("authentication_encryption_key_id").nullable(),
     maxAttempts: p.integer().fieldName("max_attempts").nullable(),
     initialBackoff: p.string().length(64).fieldName("initial_backoff").nullable(),
     retentionPeriod: p.string().length(64).fieldName("retention_period").nullable(),

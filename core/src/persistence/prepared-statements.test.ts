@@ -5,7 +5,7 @@ import { loadConfig } from "../config.ts";
 import { ActivationKeyCache } from "../domain/activations/activation-keys.ts";
 import { createApplication } from "../domain/applications/applications.ts";
 import { verifyOnlineSignature } from "../domain/signatures/online-signature.ts";
-import { LOCK_ACTIVATION_FOR_SIGNATURE, RECORD_SIGNATURE_ATTEMPT } from "./activation.sql.ts";
+import { FIND_ACTIVATION_FOR_SIGNATURE, RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED } from "./activation.sql.ts";
 import { initOrm } from "./db.ts";
 import type { Db } from "./db.ts";
 
@@ -28,7 +28,7 @@ describe.runIf(testDatabaseServerUrl())("named prepared statements on PostgreSQL
 
   it("VerifySignature runs the hot path's statements as named prepared statements", async () => {
     const settings = loadConfig({});
-    const application = await createApplication(db, { name: "prepared-statements" });
+    const application = await createApplication(db, {}, { name: "prepared-statements" });
     const device = await activateThroughDomain(db, settings, application);
     const signed = device.signRequest("POST", "/pa/signature/validate", "{}", "POSSESSION_KNOWLEDGE");
     const verdict = await verifyOnlineSignature(db, settings, new ActivationKeyCache(settings), signed);
@@ -38,7 +38,7 @@ describe.runIf(testDatabaseServerUrl())("named prepared statements on PostgreSQL
       tx.getConnection().execute<{ name: string; statement: string }[]>("select name, statement from pg_prepared_statements"),
     );
     const byName = new Map(prepared.map((row) => [row.name, row.statement]));
-    expect(byName.get(LOCK_ACTIVATION_FOR_SIGNATURE.name)).toBe(LOCK_ACTIVATION_FOR_SIGNATURE.text);
-    expect(byName.get(RECORD_SIGNATURE_ATTEMPT.name)).toBe(RECORD_SIGNATURE_ATTEMPT.text);
+    expect(byName.get(FIND_ACTIVATION_FOR_SIGNATURE.name)).toBe(FIND_ACTIVATION_FOR_SIGNATURE.text);
+    expect(byName.get(RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED.name)).toBe(RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED.text);
   });
 });

@@ -25,6 +25,8 @@ export const PushCredentialSchema = defineEntity({
     /** The private key file or client secret, AES_HMAC-encrypted when the master DB key is configured. */
     secret: p.text().hidden().lazy(),
     encryptionMode: p.string().length(32).fieldName("encryption_mode").default("NO_ENCRYPTION"),
+    /** Id of the master DB key that sealed the secret (migration 0009); null in the clear or before ids. */
+    secretEncryptionKeyId: p.string().length(32).fieldName("secret_encryption_key_id").nullable(),
     timestampCreated: p.datetime().fieldName("timestamp_created").defaultRaw("now()").onCreate(() => new Date()),
     timestampLastUpdated: p.datetime().fieldName("timestamp_last_updated").nullable(),
   },

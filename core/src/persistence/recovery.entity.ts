@@ -46,6 +46,8 @@ export const RecoveryPukSchema = defineEntity({
       p.manyToOne(RecoveryCode).mapToPk().fieldName("recovery_code_id").foreignKeyName("pa_recovery_puk_recovery_code_id_fkey"),
     puk: p.string().length(255).hidden(),
     pukEncryption: p.integer().fieldName("puk_encryption").default(0),
+    /** Id of the master DB key that sealed the hash (migration 0009); null in the clear or before ids. */
+    pukEncryptionKeyId: p.string().length(32).fieldName("puk_encryption_key_id").nullable(),
     pukIndex: p.bigint("number").fieldName("puk_index"),
     status: p.integer(),
     timestampLastChange: p.datetime().fieldName("timestamp_last_change").nullable(),
@@ -73,6 +75,8 @@ export const RecoveryConfigSchema = defineEntity({
     /** The server's postcard private key, encrypted with the master DB key when configured. */
     postcardPrivateKeyBase64: p.string().length(255).fieldName("postcard_private_key_base64").nullable().hidden().lazy(),
     postcardPrivateKeyEncryption: p.integer().fieldName("postcard_private_key_encryption").default(0),
+    /** Id of the master DB key that sealed the postcard key (migration 0009); null in the clear or before ids. */
+    postcardPrivateKeyEncryptionKeyId: p.string().length(32).fieldName("postcard_private_key_encryption_key_id").nullable(),
     postcardPublicKeyBase64: p.string().length(255).fieldName("postcard_public_key_base64").nullable(),
     /** The printing centre's public key. */
     remotePublicKeyBase64: p.string().length(255).fieldName("remote_public_key_base64").nullable(),

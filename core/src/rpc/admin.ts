@@ -31,7 +31,7 @@ export function adminHandlers(deps: Deps): Partial<ServiceImpl<typeof AdminServi
   const { serviceBaseUrl } = deps.config;
   return {
     async createApplication(request) {
-      return toProtoCreateCloudApplication(await createCloudApplication(db, fromProtoCreateCloudApplication(request)), serviceBaseUrl);
+      return toProtoCreateCloudApplication(await createCloudApplication(db, deps.config, fromProtoCreateCloudApplication(request)), serviceBaseUrl);
     },
     async listApplications() {
       return toProtoCloudApplicationList(await listCloudApplicationIds(db));
@@ -49,11 +49,11 @@ export function adminHandlers(deps: Deps): Partial<ServiceImpl<typeof AdminServi
     },
     async getApplicationConfig(request) {
       const appId = fromProtoCloudApplicationId(request);
-      return toProtoApplicationConfig(appId, await getApplicationConfig(db, appId));
+      return toProtoApplicationConfig(appId, await getApplicationConfig(db, deps.config, appId));
     },
     async createApplicationConfig(request) {
       const input = fromProtoCreateApplicationConfig(request);
-      return toProtoCreatedApplicationConfig(input.applicationName, await putApplicationConfig(db, input));
+      return toProtoCreatedApplicationConfig(input.applicationName, await putApplicationConfig(db, deps.config, input));
     },
     async removeApplicationConfig(request) {
       await removeApplicationConfig(db, fromProtoRemoveApplicationConfig(request));

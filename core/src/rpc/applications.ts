@@ -38,7 +38,7 @@ export function applicationHandlers(deps: Deps): Partial<ServiceImpl<typeof Powe
       return toProtoLookupApplicationByAppKey(await lookupApplicationByAppKey(db, fromProtoLookupApplicationByAppKey(request)));
     },
     async createApplication(request) {
-      return toProtoCreateApplication(await createApplication(db, fromProtoCreateApplication(request)));
+      return toProtoCreateApplication(await createApplication(db, deps.config, fromProtoCreateApplication(request)));
     },
     async createApplicationVersion(request) {
       return toProtoApplicationVersion(await createApplicationVersion(db, fromProtoCreateApplicationVersion(request)));

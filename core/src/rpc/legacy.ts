@@ -25,7 +25,7 @@ export function legacyHandlers(deps: Deps): ServiceImpl<typeof PowerAuthService>
   const { db, config, activationKeys } = deps;
   return {
     async prepareActivation(request) {
-      return toProtoPrepareActivationV2(await prepareActivationV2(db, fromProtoPrepareActivationV2(request)));
+      return toProtoPrepareActivationV2(await prepareActivationV2(db, config, fromProtoPrepareActivationV2(request)));
     },
     async createActivation(request) {
       return toProtoCreateActivationV2(await createActivationV2(db, config, fromProtoCreateActivationV2(request)));
@@ -37,10 +37,10 @@ export function legacyHandlers(deps: Deps): ServiceImpl<typeof PowerAuthService>
       return toProtoGetPersonalizedEncryptionKey(await getPersonalizedEncryptionKey(db, activationKeys, fromProtoGetPersonalizedEncryptionKey(request)));
     },
     async getNonPersonalizedEncryptionKey(request) {
-      return toProtoGetNonPersonalizedEncryptionKey(request, await getNonPersonalizedEncryptionKey(db, fromProtoGetNonPersonalizedEncryptionKey(request)));
+      return toProtoGetNonPersonalizedEncryptionKey(request, await getNonPersonalizedEncryptionKey(db, config, fromProtoGetNonPersonalizedEncryptionKey(request)));
     },
     async createToken(request) {
-      return toProtoCreateTokenV2(await createTokenV2(db, fromProtoCreateTokenV2(request)));
+      return toProtoCreateTokenV2(await createTokenV2(db, config, fromProtoCreateTokenV2(request)));
     },
   };
 }

@@ -45,7 +45,7 @@ export function signatureHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerA
       );
     },
     async createNonPersonalizedOfflineSignaturePayload(request) {
-      return toProtoNonPersonalizedOfflinePayload(await createNonPersonalizedOfflineSignaturePayload(db, fromProtoNonPersonalizedOfflinePayload(request)));
+      return toProtoNonPersonalizedOfflinePayload(await createNonPersonalizedOfflineSignaturePayload(db, config, fromProtoNonPersonalizedOfflinePayload(request)));
     },
     async verifyECDSASignature(request) {
       return toProtoVerifyEcdsaSignature(await verifyEcdsaSignature(db, fromProtoVerifyEcdsaSignature(request)));

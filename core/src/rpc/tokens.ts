@@ -16,7 +16,7 @@ export function tokenHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthS
   const { db, config, activationKeys } = deps;
   return {
     async createToken(request) {
-      return toProtoCreateToken(await createToken(db, activationKeys, fromProtoCreateToken(request)));
+      return toProtoCreateToken(await createToken(db, config, activationKeys, fromProtoCreateToken(request)));
     },
     async validateToken(request) {
       return toProtoValidateToken(await validateToken(db, config, fromProtoValidateToken(request)));

@@ -29,7 +29,12 @@ export interface CallbackDispatcherOptions {
   db: Db;
   settings: CallbackDeliverySettings;
   /** Opens a callback's sealed authentication (the master DB key lives behind this). */
-  openAuthentication: (row: { id: string; authentication: string | null; encryptionMode: string }) => CallbackAuthentication | null;
+  openAuthentication: (row: {
+    id: string;
+    authentication: string | null;
+    encryptionMode: string;
+    authenticationEncryptionKeyId: string | null;
+  }) => CallbackAuthentication | null;
   log: Logger;
   /** Random numbers in [0, 1) for the backoff jitter (tests pass a constant). */
   random?: () => number;
@@ -146,6 +151,7 @@ export async function startCallbackDispatcher(options: CallbackDispatcherOptions
       id: event.callbackId,
       authentication: event.callback.authentication,
       encryptionMode: event.callback.encryptionMode,
+      authenticationEncryptionKeyId: event.callback.authenticationEncryptionKeyId,
     });
     authentications.set(event.callbackId, { sealed: event.callback.authentication, opened });
     return opened;

@@ -60,7 +60,12 @@ describe("ActivationKeyCache", () => {
     const row = storedActivation(encrypted);
     expect(cache.materialFor(row).serverPrivateKey.asymmetricKeyType).toBe("ec");
     expect(errorCode(() => new ActivationKeyCache({}).materialFor(row))).toBe("ERR0020");
-    expect(errorCode(() => new ActivationKeyCache({ masterDbEncryptionKey: randomBytes(16) }).materialFor(row))).toBe("ERR0022");
+    // Another key: the row names the key that sealed it, which is not configured there.
+    expect(errorCode(() => new ActivationKeyCache({ masterDbEncryptionKey: randomBytes(16) }).materialFor(row))).toBe("ERR0020");
+    // A row sealed before key ids existed is tried with every configured key; none opens it.
+    const withoutKeyId = { ...row, serverPrivateKeyEncryptionKeyId: null };
+    expect(errorCode(() => new ActivationKeyCache({ masterDbEncryptionKey: randomBytes(16) }).materialFor(withoutKeyId))).toBe("ERR0022");
+    expect(cache.materialFor(withoutKeyId).serverPrivateKey.asymmetricKeyType).toBe("ec");
     // The ciphertext is bound to its owner: moved to another user it does not open, cached or not.
     expect(errorCode(() => cache.materialFor({ ...row, userId: "someone-else" }))).toBe("ERR0022");
   });

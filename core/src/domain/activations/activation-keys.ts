@@ -1,30 +1,29 @@
-import { decodeBase64, encodeBase64 } from "../../crypto/bytes.ts";
+import { decodeBase64 } from "../../crypto/bytes.ts";
 import { CryptoError } from "../../crypto/errors.ts";
 import { deriveActivationKeysFromKeyPair } from "../../crypto/activation-keys.ts";
 import type { ActivationKeys } from "../../crypto/activation-keys.ts";
 import { exportPrivateKeyForStorage, parsePrivateKey, parsePublicKey } from "../../crypto/ec-keys.ts";
 import type { KeyObject } from "../../crypto/ec-keys.ts";
-import { RECORD_ENCRYPTION_MODE, decryptRecord, encryptRecord } from "../../crypto/record-encryption.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
-import type { ServiceSettings } from "../service-settings.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
+import { encryptionModeCode, openSecret, sealSecret } from "../secrets/sealed-secret.ts";
+import { ACTIVATION_SERVER_PRIVATE_KEY } from "../secrets/secret-kinds.ts";
 
 /**
- * The stored form of a new activation's server private key: encrypted with the master DB key bound to
- * `userId&activationId` when that key is configured (so a ciphertext cannot be moved to another row),
- * plain Base64 otherwise. The mode column says which, so records of both kinds can coexist.
+ * The stored form of a new activation's server private key: sealed with the current master DB key, bound to
+ * `userId&activationId` (so a ciphertext cannot be moved to another row), or plain Base64 where plaintext secrets
+ * are allowed. The mode and key id columns say which, so records of every kind and key can coexist.
  */
 export function sealServerPrivateKey(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
+  settings: MasterDbKeys,
   privateKey: KeyObject,
   owner: { userId: string; activationId: string },
-): { serverPrivateKeyBase64: string; serverPrivateKeyEncryption: number } {
-  const raw = exportPrivateKeyForStorage(privateKey);
-  if (!settings.masterDbEncryptionKey) {
-    return { serverPrivateKeyBase64: encodeBase64(raw), serverPrivateKeyEncryption: RECORD_ENCRYPTION_MODE.NO_ENCRYPTION };
-  }
+): { serverPrivateKeyBase64: string; serverPrivateKeyEncryption: number; serverPrivateKeyEncryptionKeyId: string | null } {
+  const sealed = sealSecret(settings, ACTIVATION_SERVER_PRIVATE_KEY, owner, exportPrivateKeyForStorage(privateKey));
   return {
-    serverPrivateKeyBase64: encryptRecord(settings.masterDbEncryptionKey, [owner.userId, owner.activationId], raw),
-    serverPrivateKeyEncryption: RECORD_ENCRYPTION_MODE.AES_HMAC,
+    serverPrivateKeyBase64: sealed.stored,
+    serverPrivateKeyEncryption: encryptionModeCode(sealed),
+    serverPrivateKeyEncryptionKeyId: sealed.keyId,
   };
 }
 
@@ -37,30 +36,25 @@ export interface StoredActivationKeys {
   userId: string;
   serverPrivateKeyBase64: string;
   serverPrivateKeyEncryption: number;
+  /** Which master DB key sealed the private key; null or absent for clear keys and keys sealed before key ids. */
+  serverPrivateKeyEncryptionKeyId?: string | null;
   serverPublicKeyBase64: string;
   devicePublicKeyBase64?: string | null;
 }
 
 /**
- * The activation's server private key, decrypted if it is stored encrypted. An encrypted record without a
- * configured key is ERR0020 (as the reference), an unknown mode ERR0021, a record that does not decrypt
+ * The activation's server private key, opened with the master DB key that sealed it. An encrypted record whose
+ * key is not configured is ERR0020 (as the reference), an unknown mode ERR0021, a record that does not decrypt
  * ERR0022. The activation must have been loaded with its private key.
  */
-export function openServerPrivateKey(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
-  activation: Omit<StoredActivationKeys, "serverPublicKeyBase64">,
-): KeyObject {
-  const stored = activation.serverPrivateKeyBase64;
+export function openServerPrivateKey(settings: MasterDbKeys, activation: Omit<StoredActivationKeys, "serverPublicKeyBase64">): KeyObject {
+  const raw = openSecret(settings, ACTIVATION_SERVER_PRIVATE_KEY, activation, {
+    stored: activation.serverPrivateKeyBase64,
+    mode: activation.serverPrivateKeyEncryption,
+    keyId: activation.serverPrivateKeyEncryptionKeyId,
+  });
   try {
-    switch (activation.serverPrivateKeyEncryption) {
-      case RECORD_ENCRYPTION_MODE.NO_ENCRYPTION:
-        return parsePrivateKey(decodeBase64(stored, "server private key"));
-      case RECORD_ENCRYPTION_MODE.AES_HMAC:
-        if (!settings.masterDbEncryptionKey) throw new ServiceError(ServiceErrors.MISSING_MASTER_DB_ENCRYPTION_KEY);
-        return parsePrivateKey(decryptRecord(settings.masterDbEncryptionKey, [activation.userId, activation.activationId], stored));
-      default:
-        throw new ServiceError(ServiceErrors.UNSUPPORTED_ENCRYPTION_MODE);
-    }
+    return parsePrivateKey(raw);
   } catch (error) {
     if (error instanceof CryptoError) throw new ServiceError(ServiceErrors.GENERIC_CRYPTOGRAPHY_ERROR, { cause: error });
     throw error;
@@ -94,11 +88,11 @@ interface CachedKeyMaterial {
  * passes it to the domain; nothing is kept at module level.
  */
 export class ActivationKeyCache {
-  readonly #settings: Pick<ServiceSettings, "masterDbEncryptionKey">;
+  readonly #settings: MasterDbKeys;
   readonly #capacity: number;
   readonly #entries = new Map<string, CachedKeyMaterial>();
 
-  constructor(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, capacity: number = DEFAULT_KEY_MATERIAL_CACHE_SIZE) {
+  constructor(settings: MasterDbKeys, capacity: number = DEFAULT_KEY_MATERIAL_CACHE_SIZE) {
     this.#settings = settings;
     this.#capacity = Math.max(0, capacity);
   }
@@ -136,6 +130,7 @@ const STORED_KEY_FIELDS = [
   "userId",
   "serverPrivateKeyBase64",
   "serverPrivateKeyEncryption",
+  "serverPrivateKeyEncryptionKeyId",
   "serverPublicKeyBase64",
   "devicePublicKeyBase64",
 ] as const satisfies readonly (keyof StoredActivationKeys)[];
@@ -149,7 +144,7 @@ function derivedFromSameRow(from: StoredActivationKeys, activation: StoredActiva
 }
 
 function deriveActivationKeyMaterial(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
+  settings: MasterDbKeys,
   activation: StoredActivationKeys,
   devicePublicKeyBase64: string,
 ): ActivationKeyMaterial {

@@ -63,7 +63,7 @@ export async function getActivationStatus(
       encryptedStatusBlobNonce: input.challenge ? randomBytes(16) : null,
     };
     if (activation.activationStatus === ActivationStatus.CREATED) {
-      const master = await loadMasterKeyPair(tx, activation.applicationId);
+      const master = await loadMasterKeyPair(tx, settings, activation.applicationId);
       const activationCode = activation.activationCode ?? "";
       return {
         ...baseReport(activation),

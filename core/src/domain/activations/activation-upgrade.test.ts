@@ -25,7 +25,7 @@ const b64 = (value: string) => Buffer.from(value, "base64");
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  application = await createApplication(database.db, { name: "activation-upgrade" });
+  application = await createApplication(database.db, {}, { name: "activation-upgrade" });
 });
 afterAll(async () => {
   await database?.dispose();

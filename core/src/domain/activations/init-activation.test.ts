@@ -15,7 +15,7 @@ const settings = loadConfig({});
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  applicationId = (await createApplication(database.db, { name: "init-activation" })).id;
+  applicationId = (await createApplication(database.db, {}, { name: "init-activation" })).id;
 });
 afterAll(async () => {
   await database?.dispose();

@@ -80,7 +80,7 @@ export async function createActivationRecord(
   if (input.applicationId === 0) throw new ServiceError(ServiceErrors.NO_APPLICATION_ID);
   const application = await findApplicationById(tx, input.applicationId);
   if (!application) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
-  const master = await loadMasterKeyPair(tx, application.id);
+  const master = await loadMasterKeyPair(tx, settings, application.id);
 
   const activationId = await generateUnique(
     generators.activationId ?? randomUUID,

@@ -14,6 +14,7 @@ import { openApplicationScopeRequest, parseJsonObject, sealJsonResponse } from "
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import { issueRecoveryCodeForActivation } from "../recovery/recovery-codes.ts";
 import type { ServiceSettings } from "../service-settings.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 import { ErrorAfterCommit, transactionKeepingState } from "../transactions.ts";
 import { ActivationStatus } from "./activation-status.ts";
 import { expireIfPending } from "./activation-expiry.ts";
@@ -58,7 +59,7 @@ export async function prepareActivation(
     const now = new Date();
     const version = await findSupportedVersion(tx, input.applicationKey);
     if (!version) throw new ServiceError(ServiceErrors.ACTIVATION_EXPIRED);
-    const { context, layer2 } = await openLayer2(tx, version.applicationId, version.applicationSecret, input.request);
+    const { context, layer2 } = await openLayer2(tx, settings, version.applicationId, version.applicationSecret, input.request);
     const found = await findCreatedActivationByCode(tx, version.applicationId, input.activationCode, now, ActivationStatus.CREATED);
     if (!found) throw new ServiceError(ServiceErrors.ACTIVATION_EXPIRED);
     const locked = await lockActivation(tx, found.activationId);
@@ -90,7 +91,7 @@ export async function createActivation(
     const now = new Date();
     const version = await findSupportedVersion(tx, input.applicationKey);
     if (!version) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
-    const { context, layer2 } = await openLayer2(tx, version.applicationId, version.applicationSecret, input.request);
+    const { context, layer2 } = await openLayer2(tx, settings, version.applicationId, version.applicationSecret, input.request);
     const { activation } = await createActivationRecord(
       tx,
       settings,
@@ -110,11 +111,12 @@ export async function createActivation(
 /** Decrypts the device's layer-2 request (application scope, `/pa/activation`) with the application's master key. */
 export async function openLayer2(
   tx: Tx,
+  keys: MasterDbKeys,
   applicationId: number,
   applicationSecret: string,
   request: EciesRequest,
 ): Promise<{ context: EciesContext; layer2: Layer2Request }> {
-  const master = await loadMasterKeyPair(tx, applicationId);
+  const master = await loadMasterKeyPair(tx, keys, applicationId);
   const opened = await openApplicationScopeRequest(tx, master.privateKey, ECIES_SHARED_INFO_1.ACTIVATION_LAYER_2, applicationSecret, request);
   const json = parseJsonObject(opened.plaintext);
   if (!json) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);

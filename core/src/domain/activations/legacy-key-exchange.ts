@@ -18,6 +18,7 @@ import { findCreatedActivationByShortId, lockActivation } from "../../persistenc
 import type { ApplicationVersion } from "../../persistence/application.entity.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 import { ErrorAfterCommit, transactionKeepingState } from "../transactions.ts";
 import { ActivationStatus } from "./activation-status.ts";
 import { expireIfPending } from "./activation-expiry.ts";
@@ -65,6 +66,7 @@ export interface LegacyKeyExchangeResult {
  */
 export async function prepareActivationV2(
   db: Db,
+  keys: MasterDbKeys,
   input: LegacyKeyExchangeRequest & { activationIdShort: string },
 ): Promise<LegacyKeyExchangeResult> {
   return transactionKeepingState(db, async (tx) => {
@@ -79,7 +81,7 @@ export async function prepareActivationV2(
     if (activation.activationStatus !== ActivationStatus.CREATED || activation.applicationId !== version.applicationId || !validateActivationCode(code)) {
       return new ErrorAfterCommit(new ServiceError(ServiceErrors.ACTIVATION_EXPIRED));
     }
-    const master = await loadMasterKeyPairOfActivation(tx, activation);
+    const master = await loadMasterKeyPairOfActivation(tx, keys, activation);
     const secret = await otpSecret(input.activationIdShort, splitActivationCode(code).activationOtp);
     const devicePublicKey = openDevicePublicKey(master.privateKey, secret.otpKey, input);
     if (!devicePublicKey) {
@@ -118,7 +120,7 @@ export async function createActivationV2(
     if (!version) throw new ServiceError(ServiceErrors.ACTIVATION_EXPIRED);
     if (version.applicationId !== input.applicationId) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
     // The record links the newest master pair, the one used here.
-    const master = await loadMasterKeyPair(tx, version.applicationId);
+    const master = await loadMasterKeyPair(tx, settings, version.applicationId);
     const secret = await otpSecret(input.identity, input.activationOtp);
     const devicePublicKey = openDevicePublicKey(master.privateKey, secret.otpKey, input);
     if (!devicePublicKey) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);

@@ -17,7 +17,7 @@ const callbackId = randomUUID();
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  applicationId = (await createApplication(database.db, { name: "status-change" })).id;
+  applicationId = (await createApplication(database.db, {}, { name: "status-change" })).id;
   await database.db.transaction(async (tx) => {
     tx.create(ApplicationCallback, {
       id: callbackId,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { encodeBase64 } from "../../crypto/bytes.ts";
-import { encodePublicKey, exportPrivateKeyForStorage, generateKeyPair } from "../../crypto/ec-keys.ts";
+import { encodePublicKey, generateKeyPair } from "../../crypto/ec-keys.ts";
 import type { Db } from "../../persistence/db.ts";
 import type { Tx } from "../../persistence/tx.ts";
 import { Application, ApplicationVersion, MasterKeypair } from "../../persistence/application.entity.ts";
@@ -14,7 +14,9 @@ import {
   listVersionsOfApplication,
 } from "../../persistence/application.repository.ts";
 import { isUniqueViolation } from "../../persistence/errors.ts";
+import { sealMasterPrivateKey } from "../activations/application-keys.ts";
 import { DuplicateApplicationError, ServiceError, ServiceErrors } from "../errors.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 
 export interface ApplicationSummary {
   id: number;
@@ -48,17 +50,18 @@ function newApplicationCredential(): string {
  * Creates an application with its first master key pair and a supported version `default`, all in one
  * transaction. A duplicate name is refused with `duplicate` (the caller decides how its surface reports it).
  */
-export async function createApplication(db: Db, input: { name: string; roles?: string[] }): Promise<ApplicationDetail> {
+export async function createApplication(db: Db, keys: MasterDbKeys, input: { name: string; roles?: string[] }): Promise<ApplicationDetail> {
   try {
     return await db.transaction(async (tx) => {
       const application = tx.create(Application, { name: input.name, roles: normalizeRoles(input.roles ?? []) });
       await tx.flush();
       const keyPair = generateKeyPair();
+      const masterKeyPublicBase64 = encodeBase64(encodePublicKey(keyPair.publicKey));
       tx.create(MasterKeypair, {
         applicationId: application.id,
         name: `${input.name} Default Keypair`,
-        masterKeyPrivateBase64: encodeBase64(exportPrivateKeyForStorage(keyPair.privateKey)),
-        masterKeyPublicBase64: encodeBase64(encodePublicKey(keyPair.publicKey)),
+        ...sealMasterPrivateKey(keys, { applicationId: application.id, masterKeyPublicBase64 }, keyPair.privateKey),
+        masterKeyPublicBase64,
       });
       tx.create(ApplicationVersion, {
         applicationId: application.id,

@@ -9,6 +9,7 @@ import {
 import type { ApplicationDetail } from "./applications.ts";
 import { applicationNotFound } from "./application-config.ts";
 import { AdminError, DuplicateApplicationError } from "../errors.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 import { encodeMobileSdkConfig } from "./mobile-sdk-config.ts";
 
 /** An application as the Cloud Admin API shows it: named by its id, with one ready-to-use SDK configuration. */
@@ -22,9 +23,9 @@ export interface CloudApplication {
 }
 
 /** Creates the application (master key pair and `default` version included) and returns its cloud view. */
-export async function createCloudApplication(db: Db, input: { id: string; roles: string[] }): Promise<CloudApplication> {
+export async function createCloudApplication(db: Db, keys: MasterDbKeys, input: { id: string; roles: string[] }): Promise<CloudApplication> {
   try {
-    return toCloudApplication(await createApplication(db, { name: input.id, roles: input.roles }));
+    return toCloudApplication(await createApplication(db, keys, { name: input.id, roles: input.roles }));
   } catch (error) {
     // The Cloud Admin API reports a duplicate in its own envelope; the PowerAuth services use ERR0043.
     if (error instanceof DuplicateApplicationError) throw new AdminError("ERROR_ADMIN", error.message);

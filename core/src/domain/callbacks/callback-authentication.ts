@@ -1,8 +1,8 @@
 import { utf8 } from "../../crypto/bytes.ts";
-import { CryptoError } from "../../crypto/errors.ts";
-import { decryptRecord, encryptRecord } from "../../crypto/record-encryption.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
-import type { ServiceSettings } from "../service-settings.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
+import { encryptionModeName, openSecret, sealSecret } from "../secrets/sealed-secret.ts";
+import { CALLBACK_AUTHENTICATION } from "../secrets/secret-kinds.ts";
 
 /**
  * How the core authenticates itself to a callback receiver, with the secrets in clear (only ever in memory:
@@ -16,48 +16,39 @@ export type CallbackAuthentication = {
 /** `encryption_mode` values of `pa_application_callback` (the reference's names). */
 export type CallbackEncryptionMode = "NO_ENCRYPTION" | "AES_HMAC";
 
+/** The stored columns of a callback's authentication. */
+export interface SealedCallbackAuthentication {
+  authentication: string;
+  encryptionMode: CallbackEncryptionMode;
+  authenticationEncryptionKeyId: string | null;
+}
+
 /**
- * The stored form of a callback's authentication: its JSON, encrypted with the master DB key bound to the
- * callback id when that key is configured (so a ciphertext cannot be moved to another callback's row), plain
- * otherwise. The mode says which, so rows written before the key was configured still open.
+ * The stored form of a callback's authentication: its JSON, sealed with the current master DB key bound to the
+ * callback id (so a ciphertext cannot be moved to another callback's row), plain where plaintext secrets are
+ * allowed. The mode and key id say which, so rows written before a key was configured, or under an older key,
+ * still open.
  */
-export function sealCallbackAuthentication(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
-  callbackId: string,
-  auth: CallbackAuthentication,
-): { authentication: string; encryptionMode: CallbackEncryptionMode } {
-  const json = JSON.stringify(auth);
-  if (!settings.masterDbEncryptionKey) return { authentication: json, encryptionMode: "NO_ENCRYPTION" };
-  return { authentication: encryptRecord(settings.masterDbEncryptionKey, [callbackId], utf8(json)), encryptionMode: "AES_HMAC" };
+export function sealCallbackAuthentication(settings: MasterDbKeys, callbackId: string, auth: CallbackAuthentication): SealedCallbackAuthentication {
+  const sealed = sealSecret(settings, CALLBACK_AUTHENTICATION, { callbackId }, utf8(JSON.stringify(auth)));
+  return { authentication: sealed.stored, encryptionMode: encryptionModeName(sealed), authenticationEncryptionKeyId: sealed.keyId };
 }
 
 /**
  * A callback's authentication as {@link sealCallbackAuthentication} stored it; null when the row has none.
- * An encrypted row without a configured key is ERR0020, an unknown mode ERR0021, a row that does not decrypt
+ * An encrypted row whose key is not configured is ERR0020, an unknown mode ERR0021, a row that does not decrypt
  * or parse ERR0022 — the same answers the activation keys give.
  */
 export function openCallbackAuthentication(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
-  row: { id: string; authentication?: string | null; encryptionMode: string },
+  settings: MasterDbKeys,
+  row: { id: string; authentication?: string | null; encryptionMode: string; authenticationEncryptionKeyId?: string | null },
 ): CallbackAuthentication | null {
   if (row.authentication === undefined || row.authentication === null || row.authentication === "") return null;
-  let json: string;
-  switch (row.encryptionMode) {
-    case "NO_ENCRYPTION":
-      json = row.authentication;
-      break;
-    case "AES_HMAC":
-      if (!settings.masterDbEncryptionKey) throw new ServiceError(ServiceErrors.MISSING_MASTER_DB_ENCRYPTION_KEY);
-      try {
-        json = decryptRecord(settings.masterDbEncryptionKey, [row.id], row.authentication).toString("utf8");
-      } catch (error) {
-        if (error instanceof CryptoError) throw new ServiceError(ServiceErrors.GENERIC_CRYPTOGRAPHY_ERROR, { cause: error });
-        throw error;
-      }
-      break;
-    default:
-      throw new ServiceError(ServiceErrors.UNSUPPORTED_ENCRYPTION_MODE);
-  }
+  const json = openSecret(settings, CALLBACK_AUTHENTICATION, { callbackId: row.id }, {
+    stored: row.authentication,
+    mode: row.encryptionMode,
+    keyId: row.authenticationEncryptionKeyId,
+  }).toString("utf8");
   try {
     return parseAuthentication(JSON.parse(json));
   } catch (error) {

@@ -21,7 +21,7 @@ const settings: CallbackDeliverySettings = {
   circuitBreakerResetMs: 60_000,
   cleanupIntervalMs: 60_000,
 };
-const callback = { url: "http://x", enabled: true, maxAttempts: null, initialBackoff: null, retentionPeriod: null, authentication: null, encryptionMode: "NO_ENCRYPTION" };
+const callback = { url: "http://x", enabled: true, maxAttempts: null, initialBackoff: null, retentionPeriod: null, authentication: null, encryptionMode: "NO_ENCRYPTION", authenticationEncryptionKeyId: null };
 const now = new Date("2030-01-01T00:00:00Z");
 
 describe("backoffDelayMs()", () => {

@@ -35,6 +35,7 @@ const ACTIVATION: ActivationRecord = {
   maxFailedAttempts: 5,
   serverPrivateKeyBase64: "",
   serverPrivateKeyEncryption: 0,
+  serverPrivateKeyEncryptionKeyId: null,
   serverPublicKeyBase64: "",
   masterKeypairId: null,
   timestampCreated: new Date(0),
@@ -102,7 +103,7 @@ describe("status changes write one outbox row per enabled callback, with its pay
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    applicationId = (await createApplication(database.db, { name: appName })).id;
+    applicationId = (await createApplication(database.db, {}, { name: appName })).id;
   });
   afterAll(async () => {
     await database?.dispose();

@@ -25,9 +25,9 @@ let otherAppName: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   appName = `cb-${randomUUID()}`;
-  appId = (await createApplication(database.db, { name: appName })).id;
+  appId = (await createApplication(database.db, {}, { name: appName })).id;
   otherAppName = `cb-other-${randomUUID()}`;
-  await createApplication(database.db, { name: otherAppName });
+  await createApplication(database.db, {}, { name: otherAppName });
 });
 afterAll(async () => {
   await database?.dispose();
@@ -258,7 +258,7 @@ describe("updateCloudCallback", () => {
 describe("removeCloudCallback and listCloudCallbacks", () => {
   it("soft-deletes: the row stays with enabled false and the list leaves it out", async () => {
     const name = `list-${randomUUID()}`;
-    await createApplication(database.db, { name });
+    await createApplication(database.db, {}, { name });
     const a = await createCloudCallback(database.db, SETTINGS, input({ applicationName: name, name: "b-second" }));
     const b = await createCloudCallback(database.db, SETTINGS, input({ applicationName: name, name: "a-first", authentication: { httpBasic: { enabled: true, username: "u", password: "list-secret" } } }));
     const listed = await listCloudCallbacks(database.db, SETTINGS, name);

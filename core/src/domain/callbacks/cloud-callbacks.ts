@@ -15,7 +15,7 @@ import { isValidCallbackUrl, requireCallbackAttributes } from "./callback-rules.
 import type { CallbackType } from "./callback-rules.ts";
 import { isoDurationToMs } from "./iso-duration.ts";
 
-type CallbackDefaults = Pick<ServiceSettings, "masterDbEncryptionKey" | "callbackDefaultMaxAttempts" | "callbackDefaultInitialBackoff" | "callbackDefaultRetentionPeriod">;
+type CallbackDefaults = Pick<ServiceSettings, "masterDbEncryptionKey" | "masterDbEncryptionPreviousKeys" | "callbackDefaultMaxAttempts" | "callbackDefaultInitialBackoff" | "callbackDefaultRetentionPeriod">;
 
 /**
  * Outbound authentication as an admin writes it. A secret left null keeps the stored one (so a console can
@@ -85,6 +85,7 @@ export async function createCloudCallback(db: Db, settings: CallbackDefaults, in
       attributes,
       authentication: sealed.authentication,
       encryptionMode: sealed.encryptionMode,
+      authenticationEncryptionKeyId: sealed.authenticationEncryptionKeyId,
       payloadFormat: "CLOUD",
       maxAttempts: input.maxAttempts,
       initialBackoff: input.initialBackoff,
@@ -129,6 +130,7 @@ export async function updateCloudCallback(
     callback.attributes = attributes;
     callback.authentication = sealed.authentication;
     callback.encryptionMode = sealed.encryptionMode;
+    callback.authenticationEncryptionKeyId = sealed.authenticationEncryptionKeyId;
     callback.payloadFormat = "CLOUD";
     callback.maxAttempts = input.maxAttempts;
     callback.initialBackoff = input.initialBackoff;
@@ -245,7 +247,7 @@ function nonEmpty(value: string | null): string | null {
 }
 
 function sealOrNull(settings: CallbackDefaults, callbackId: string, authentication: CallbackAuthentication | null) {
-  if (!authentication) return { authentication: null, encryptionMode: "NO_ENCRYPTION" as const };
+  if (!authentication) return { authentication: null, encryptionMode: "NO_ENCRYPTION" as const, authenticationEncryptionKeyId: null };
   return sealCallbackAuthentication(settings, callbackId, authentication);
 }
 

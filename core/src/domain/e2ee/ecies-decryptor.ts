@@ -31,7 +31,7 @@ export async function getEciesDecryptor(
     if (input.activationId === undefined) {
       const version = await findSupportedVersion(tx, input.applicationKey);
       if (!version) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
-      const master = await loadMasterKeyPair(tx, version.applicationId);
+      const master = await loadMasterKeyPair(tx, settings, version.applicationId);
       const decryptor = asDecryptionFailure(() =>
         deriveDecryptor(
           master.privateKey,

@@ -7,6 +7,7 @@ import { ActivationStatus } from "../activations/activation-status.ts";
 import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { findSupportedVersion, loadMasterKeyPair } from "../activations/application-keys.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 
 // Protocol 2.x end-to-end encryption keys: the intermediate asks for a key and runs the legacy E2E scheme
 // itself. Both answers change nothing, so they only read.
@@ -43,12 +44,13 @@ export async function getPersonalizedEncryptionKey(
  */
 export async function getNonPersonalizedEncryptionKey(
   db: Db,
+  keys: MasterDbKeys,
   input: { applicationKey: string; sessionIndex: Buffer | null; ephemeralPublicKey: Buffer },
 ): Promise<LegacyEncryptionKey & { applicationId: number }> {
   return db.read(async (tx) => {
     const version = await findSupportedVersion(tx, input.applicationKey);
     if (!version) throw new ServiceError(ServiceErrors.INVALID_APPLICATION);
-    const master = await loadMasterKeyPair(tx, version.applicationId);
+    const master = await loadMasterKeyPair(tx, keys, version.applicationId);
     const index = resolveSessionIndexV2(input.sessionIndex);
     return {
       applicationId: version.applicationId,

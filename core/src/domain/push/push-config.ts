@@ -4,7 +4,7 @@ import { PushCredential } from "../../persistence/push-credential.entity.ts";
 import { deletePushCredential, findPushCredentialWithSecret, listPushCredentialsOfApplication } from "../../persistence/push-credential.repository.ts";
 import type { Tx } from "../../persistence/tx.ts";
 import { applicationNotFound } from "../applications/application-config.ts";
-import type { ServiceSettings } from "../service-settings.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 import { checkPushCredentials, sealPushSecret } from "./push-credentials.ts";
 import type { ApnsEnvironment, PushCredentialsInput, PushPlatform } from "./push-credentials.ts";
 
@@ -33,7 +33,7 @@ export async function getPushConfig(db: Db, applicationName: string): Promise<Pu
  */
 export async function updatePushConfig(
   db: Db,
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
+  settings: MasterDbKeys,
   applicationName: string,
   input: PushCredentialsInput,
 ): Promise<PushConfig> {
@@ -48,6 +48,7 @@ export async function updatePushConfig(
       existing.settings = checked.settings;
       existing.secret = sealed.secret;
       existing.encryptionMode = sealed.encryptionMode;
+      existing.secretEncryptionKeyId = sealed.secretEncryptionKeyId;
       existing.timestampLastUpdated = new Date();
     } else {
       tx.create(PushCredential, {
@@ -56,6 +57,7 @@ export async function updatePushConfig(
         settings: checked.settings,
         secret: sealed.secret,
         encryptionMode: sealed.encryptionMode,
+        secretEncryptionKeyId: sealed.secretEncryptionKeyId,
         timestampCreated: new Date(),
       });
     }

@@ -125,7 +125,7 @@ describe("sealPushSecret / openPushSecret", () => {
   const masterDbEncryptionKey = randomBytes(16);
 
   it("stores the secret as it is without a master DB key", () => {
-    expect(sealPushSecret({}, 7, "HMS", "s3cret")).toEqual({ secret: "s3cret", encryptionMode: "NO_ENCRYPTION" });
+    expect(sealPushSecret({}, 7, "HMS", "s3cret")).toEqual({ secret: "s3cret", encryptionMode: "NO_ENCRYPTION", secretEncryptionKeyId: null });
   });
 
   it("encrypts with the master DB key, bound to the application and the platform", () => {

@@ -1,9 +1,10 @@
 import { decodeBase64, utf8 } from "../../crypto/bytes.ts";
 import { CryptoError } from "../../crypto/errors.ts";
 import { isP256PrivateKey, parsePkcs8PrivateKeyPem } from "../../crypto/pem.ts";
-import { decryptRecord, encryptRecord } from "../../crypto/record-encryption.ts";
-import { AdminError, ServiceError, ServiceErrors } from "../errors.ts";
-import type { ServiceSettings } from "../service-settings.ts";
+import { AdminError } from "../errors.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
+import { encryptionModeName, openSecret, sealSecret } from "../secrets/sealed-secret.ts";
+import { PUSH_CREDENTIAL_SECRET } from "../secrets/secret-kinds.ts";
 
 /** The three push services, as stored in `pa_push_credential.platform`. */
 export type PushPlatform = "APNS" | "FCM" | "HMS";
@@ -95,47 +96,34 @@ function checkFcm(input: Extract<PushCredentialsInput, { platform: "FCM" }>): Ch
   return { platform: "FCM", settings: { projectId }, secret: json };
 }
 
-/**
- * The stored form of a secret: encrypted with the master DB key bound to the application and platform when
- * that key is configured (a ciphertext moved to another row does not open), plain otherwise; the mode says
- * which, so rows written before the key was configured still open.
- */
-export function sealPushSecret(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
-  applicationId: number,
-  platform: PushPlatform,
-  secret: string,
-): { secret: string; encryptionMode: PushEncryptionMode } {
-  if (!settings.masterDbEncryptionKey) return { secret, encryptionMode: "NO_ENCRYPTION" };
-  return { secret: encryptRecord(settings.masterDbEncryptionKey, recordParts(applicationId, platform), utf8(secret)), encryptionMode: "AES_HMAC" };
+/** The stored columns of a push credential's secret. */
+export interface SealedPushSecret {
+  secret: string;
+  encryptionMode: PushEncryptionMode;
+  secretEncryptionKeyId: string | null;
 }
 
 /**
- * A secret as {@link sealPushSecret} stored it, for the senders. An encrypted row without a configured key is
+ * The stored form of a secret: sealed with the current master DB key bound to the application and platform (a
+ * ciphertext moved to another row does not open), plain where plaintext secrets are allowed; the mode and key id
+ * say which, so rows written before a key was configured, or under an older key, still open.
+ */
+export function sealPushSecret(settings: MasterDbKeys, applicationId: number, platform: PushPlatform, secret: string): SealedPushSecret {
+  const sealed = sealSecret(settings, PUSH_CREDENTIAL_SECRET, { applicationId, platform }, utf8(secret));
+  return { secret: sealed.stored, encryptionMode: encryptionModeName(sealed), secretEncryptionKeyId: sealed.keyId };
+}
+
+/**
+ * A secret as {@link sealPushSecret} stored it, for the senders. An encrypted row whose key is not configured is
  * ERR0020, an unknown mode ERR0021, a row that does not decrypt ERR0022, as for every other sealed column.
  */
 export function openPushSecret(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
-  row: { applicationId: number; platform: PushPlatform; secret: string; encryptionMode: string },
+  settings: MasterDbKeys,
+  row: { applicationId: number; platform: PushPlatform; secret: string; encryptionMode: string; secretEncryptionKeyId?: string | null },
 ): string {
-  switch (row.encryptionMode) {
-    case "NO_ENCRYPTION":
-      return row.secret;
-    case "AES_HMAC":
-      if (!settings.masterDbEncryptionKey) throw new ServiceError(ServiceErrors.MISSING_MASTER_DB_ENCRYPTION_KEY);
-      try {
-        return decryptRecord(settings.masterDbEncryptionKey, recordParts(row.applicationId, row.platform), row.secret).toString("utf8");
-      } catch (error) {
-        if (error instanceof CryptoError) throw new ServiceError(ServiceErrors.GENERIC_CRYPTOGRAPHY_ERROR, { cause: error });
-        throw error;
-      }
-    default:
-      throw new ServiceError(ServiceErrors.UNSUPPORTED_ENCRYPTION_MODE);
-  }
-}
-
-function recordParts(applicationId: number, platform: PushPlatform): string[] {
-  return ["push", String(applicationId), platform];
+  return openSecret(settings, PUSH_CREDENTIAL_SECRET, row, { stored: row.secret, mode: row.encryptionMode, keyId: row.secretEncryptionKeyId }).toString(
+    "utf8",
+  );
 }
 
 /** Base64 of a whole file; the line breaks `base64` inserts by default are tolerated. */

@@ -46,7 +46,7 @@ export async function recoveryCodeActivation(
     const version = await findSupportedVersion(tx, input.applicationKey);
     if (!version) throw new ServiceError(ServiceErrors.INVALID_REQUEST);
     if (!(await isActivationRecoveryEnabled(tx, version.applicationId))) throw new ServiceError(ServiceErrors.INVALID_REQUEST);
-    const { context, layer2 } = await openLayer2(tx, version.applicationId, version.applicationSecret, input.request);
+    const { context, layer2 } = await openLayer2(tx, settings, version.applicationId, version.applicationSecret, input.request);
 
     const code = await lockRecoveryCodeByCode(tx, version.applicationId, input.recoveryCode);
     if (!code || code.status !== RecoveryCodeStatus.ACTIVE) throw new ServiceError(ServiceErrors.INVALID_REQUEST);

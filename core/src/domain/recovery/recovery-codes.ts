@@ -40,7 +40,9 @@ import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { isActivationRecoveryEnabled, openPostcardPrivateKey } from "./recovery-config.ts";
 import { RecoveryCodeStatus, RecoveryPukStatus, recoveryCodeStatusName, recoveryPukStatusName } from "./recovery-status.ts";
-import { openSecret, sealSecret } from "./sealed-secrets.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
+import { encryptionModeCode, openSecret, sealSecret } from "../secrets/sealed-secret.ts";
+import { RECOVERY_PUK_HASH } from "../secrets/secret-kinds.ts";
 import type { RecoveryCodeStatusName, RecoveryPukStatusName } from "./recovery-status.ts";
 
 /** How often a colliding recovery code is regenerated before giving up (the reference's 10). */
@@ -272,8 +274,9 @@ export function maskRecoveryCode(recoveryCode: string): string {
 }
 
 /** The stored PUK hash (modular crypt format), opened with the master DB key when it is stored sealed. */
-export function openPukHash(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, code: RecoveryCode, puk: RecoveryPuk): string {
-  return openSecret(settings, pukRecordParts(code, puk.pukIndex), { stored: puk.puk, encryption: puk.pukEncryption }, "utf8").toString("utf8");
+export function openPukHash(settings: MasterDbKeys, code: RecoveryCode, puk: RecoveryPuk): string {
+  const owner = { applicationId: code.applicationId, userId: code.userId, recoveryCode: code.recoveryCode, pukIndex: puk.pukIndex };
+  return openSecret(settings, RECOVERY_PUK_HASH, owner, { stored: puk.puk, mode: puk.pukEncryption, keyId: puk.pukEncryptionKeyId }).toString("utf8");
 }
 
 /** Revokes a code whose row lock the caller holds; false when it was already REVOKED. */
@@ -406,15 +409,11 @@ async function insertCode(
 
 /** The PUK hash as stored: sealed with the master DB key, bound to the code and PUK index, when it is configured. */
 function sealPukHash(
-  settings: Pick<ServiceSettings, "masterDbEncryptionKey">,
+  settings: MasterDbKeys,
   owner: { applicationId: number; userId: string; recoveryCode: string },
   pukIndex: number,
   pukHash: string,
-): { puk: string; pukEncryption: number } {
-  const sealed = sealSecret(settings, pukRecordParts(owner, pukIndex), Buffer.from(pukHash, "utf8"), "utf8");
-  return { puk: sealed.stored, pukEncryption: sealed.encryption };
-}
-
-function pukRecordParts(owner: { applicationId: number; userId: string; recoveryCode: string }, pukIndex: number): string[] {
-  return [String(owner.applicationId), owner.userId, owner.recoveryCode, String(pukIndex)];
+): { puk: string; pukEncryption: number; pukEncryptionKeyId: string | null } {
+  const sealed = sealSecret(settings, RECOVERY_PUK_HASH, { ...owner, pukIndex }, Buffer.from(pukHash, "utf8"));
+  return { puk: sealed.stored, pukEncryption: encryptionModeCode(sealed), pukEncryptionKeyId: sealed.keyId };
 }

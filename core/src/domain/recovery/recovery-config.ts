@@ -2,7 +2,6 @@ import { decodeBase64, encodeBase64 } from "../../crypto/bytes.ts";
 import { encodePublicKey, exportPrivateKeyForStorage, generateKeyPair, parsePrivateKey, parsePublicKey } from "../../crypto/ec-keys.ts";
 import type { KeyObject } from "../../crypto/ec-keys.ts";
 import { CryptoError } from "../../crypto/errors.ts";
-import { RECORD_ENCRYPTION_MODE } from "../../crypto/record-encryption.ts";
 import type { Db } from "../../persistence/db.ts";
 import { findApplicationById } from "../../persistence/application.repository.ts";
 import { RecoveryConfig } from "../../persistence/recovery.entity.ts";
@@ -10,7 +9,9 @@ import { findRecoveryConfig } from "../../persistence/recovery.repository.ts";
 import type { Tx } from "../../persistence/tx.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
-import { openSecret, sealSecret } from "./sealed-secrets.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
+import { encryptionModeCode, openSecret, sealSecret } from "../secrets/sealed-secret.ts";
+import { RECOVERY_POSTCARD_PRIVATE_KEY } from "../secrets/secret-kinds.ts";
 
 /** An application's recovery configuration as GetRecoveryConfig reports it (public keys only). */
 export interface RecoveryConfigView {
@@ -79,7 +80,8 @@ async function requireRecoveryConfigRow(tx: Tx, applicationId: number): Promise<
     recoveryPostcardEnabled: false,
     allowMultipleRecoveryCodes: false,
     postcardPrivateKeyBase64: null,
-    postcardPrivateKeyEncryption: RECORD_ENCRYPTION_MODE.NO_ENCRYPTION,
+    postcardPrivateKeyEncryption: encryptionModeCode({ encrypted: false }),
+    postcardPrivateKeyEncryptionKeyId: null,
     postcardPublicKeyBase64: null,
     remotePublicKeyBase64: null,
   });
@@ -91,10 +93,14 @@ export async function isActivationRecoveryEnabled(tx: Tx, applicationId: number)
 }
 
 /** The server's postcard private key, opened with the master DB key when it is stored sealed. */
-export function openPostcardPrivateKey(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, config: RecoveryConfig): KeyObject {
+export function openPostcardPrivateKey(settings: MasterDbKeys, config: RecoveryConfig): KeyObject {
   const stored = config.postcardPrivateKeyBase64;
   if (!stored) throw new ServiceError(ServiceErrors.INVALID_RECOVERY_CONFIGURATION);
-  const raw = openSecret(settings, postcardKeyParts(config.applicationId), { stored, encryption: config.postcardPrivateKeyEncryption }, "base64");
+  const raw = openSecret(settings, RECOVERY_POSTCARD_PRIVATE_KEY, config, {
+    stored,
+    mode: config.postcardPrivateKeyEncryption,
+    keyId: config.postcardPrivateKeyEncryptionKeyId,
+  });
   try {
     return parsePrivateKey(raw);
   } catch (error) {
@@ -103,14 +109,13 @@ export function openPostcardPrivateKey(settings: Pick<ServiceSettings, "masterDb
   }
 }
 
-function sealPostcardPrivateKey(settings: Pick<ServiceSettings, "masterDbEncryptionKey">, applicationId: number, privateKey: KeyObject) {
-  const sealed = sealSecret(settings, postcardKeyParts(applicationId), exportPrivateKeyForStorage(privateKey), "base64");
-  return { postcardPrivateKeyBase64: sealed.stored, postcardPrivateKeyEncryption: sealed.encryption };
-}
-
-/** The postcard key is bound to its application's row. */
-function postcardKeyParts(applicationId: number): string[] {
-  return [String(applicationId)];
+function sealPostcardPrivateKey(settings: MasterDbKeys, applicationId: number, privateKey: KeyObject) {
+  const sealed = sealSecret(settings, RECOVERY_POSTCARD_PRIVATE_KEY, { applicationId }, exportPrivateKeyForStorage(privateKey));
+  return {
+    postcardPrivateKeyBase64: sealed.stored,
+    postcardPrivateKeyEncryption: encryptionModeCode(sealed),
+    postcardPrivateKeyEncryptionKeyId: sealed.keyId,
+  };
 }
 
 /** "" clears the key; anything else must be Base64 of a P-256 point, stored uncompressed. */

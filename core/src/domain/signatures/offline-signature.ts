@@ -8,6 +8,7 @@ import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import { loadMasterKeyPair } from "../activations/application-keys.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 import { UNKNOWN_ACTIVATION_VERDICT, verifyLockedSignature } from "./signature-verification.ts";
 import type { SignatureVerdict } from "./signature-verification.ts";
 
@@ -38,9 +39,13 @@ export async function createPersonalizedOfflineSignaturePayload(
  * Offline payload signed with the application's master private key (key indicator '0'), for data any device
  * of the application may show. An application without a master key pair (or an unknown one) is ERR0003.
  */
-export async function createNonPersonalizedOfflineSignaturePayload(db: Db, input: { applicationId: number; data: string }): Promise<OfflinePayload> {
+export async function createNonPersonalizedOfflineSignaturePayload(
+  db: Db,
+  keys: MasterDbKeys,
+  input: { applicationId: number; data: string },
+): Promise<OfflinePayload> {
   return db.read(async (tx) => {
-    const master = await loadMasterKeyPair(tx, input.applicationId);
+    const master = await loadMasterKeyPair(tx, keys, input.applicationId);
     return createOfflineSignaturePayload(master.privateKey, input.data, OFFLINE_KEY_INDICATOR.MASTER_SERVER_KEY);
   });
 }

@@ -24,7 +24,7 @@ const callbackId = randomUUID();
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  application = await createApplication(database.db, { name: "signature-verification" });
+  application = await createApplication(database.db, {}, { name: "signature-verification" });
   await database.db.transaction(async (tx) => {
     tx.create(ApplicationCallback, {
       id: callbackId,

@@ -6,6 +6,7 @@ import { findActivation } from "../../persistence/activation.repository.ts";
 import { ActivationStatus } from "../activations/activation-status.ts";
 import { loadMasterKeyPair } from "../activations/application-keys.ts";
 import { ServiceError, ServiceErrors } from "../errors.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
 import { storeNewToken } from "./tokens.ts";
 
 /**
@@ -16,14 +17,15 @@ import { storeNewToken } from "./tokens.ts";
  */
 export async function createTokenV2(
   db: Db,
+  keys: MasterDbKeys,
   input: { activationId: string; signatureType: SignatureType; ephemeralPublicKey: Buffer },
 ): Promise<{ encryptedData: Buffer; mac: Buffer }> {
   return db.transaction(async (tx) => {
     const activation = await findActivation(tx, input.activationId);
     if (!activation) throw new ServiceError(ServiceErrors.ACTIVATION_NOT_FOUND);
     if (activation.activationStatus !== ActivationStatus.ACTIVE) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
-    const master = await loadMasterKeyPair(tx, activation.applicationId);
-    const token = await storeNewToken(tx, activation.activationId, input.signatureType);
+    const master = await loadMasterKeyPair(tx, keys, activation.applicationId);
+    const token = await storeNewToken(tx, keys, activation.activationId, input.signatureType);
     try {
       return encryptTokenResponseV2(master.privateKey, input.ephemeralPublicKey, Buffer.from(JSON.stringify(token), "utf8"));
     } catch (error) {

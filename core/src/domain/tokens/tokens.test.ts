@@ -17,7 +17,7 @@ let digestAt: (timestamp: number) => { tokenId: string; tokenDigest: Buffer; non
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const application = await createApplication(database.db, { name: "tokens" });
+  const application = await createApplication(database.db, {}, { name: "tokens" });
   const device = await activateThroughDomain(database.db, settings, application);
   token = { tokenId: crypto.randomUUID(), tokenSecret: Buffer.alloc(16, 9).toString("base64") };
   await database.db.transaction(async (tx) => {

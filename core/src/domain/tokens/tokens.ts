@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { decodeBase64, encodeBase64 } from "../../crypto/bytes.ts";
+import { encodeBase64 } from "../../crypto/bytes.ts";
 import { ECIES_SHARED_INFO_1 } from "../../crypto/ecies.ts";
 import type { EciesRequest } from "../../crypto/ecies.ts";
 import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
@@ -15,6 +15,9 @@ import { openActivationScopeRequest, sealJsonResponse } from "../e2ee/ecies-requ
 import { ServiceError, ServiceErrors } from "../errors.ts";
 import { acceptOnce } from "../replay/unique-values.ts";
 import type { ServiceSettings } from "../service-settings.ts";
+import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
+import { encryptionModeCode, openSecret, sealSecret } from "../secrets/sealed-secret.ts";
+import { TOKEN_SECRET } from "../secrets/secret-kinds.ts";
 import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 
 /** How often a colliding token ID is regenerated before giving up (the reference's 10). */
@@ -28,6 +31,7 @@ const GENERATE_ITERATIONS = 10;
  */
 export async function createToken(
   db: Db,
+  keys: MasterDbKeys,
   activationKeys: ActivationKeyCache,
   input: { activationId: string; applicationKey: string; signatureType: SignatureType; request: EciesRequest },
 ): Promise<{ encryptedData: Buffer; mac: Buffer }> {
@@ -36,25 +40,39 @@ export async function createToken(
     const opened = await openActivationScopeRequest(tx, material, ECIES_SHARED_INFO_1.CREATE_TOKEN, version.applicationSecret, input.request);
     // The device sends "{}"; an empty payload is malformed.
     if (opened.plaintext.byteLength === 0) throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
-    return sealJsonResponse(opened.context, await storeNewToken(tx, activation.activationId, input.signatureType));
+    return sealJsonResponse(opened.context, await storeNewToken(tx, keys, activation.activationId, input.signatureType));
   });
 }
 
 /**
  * Creates a token of the activation in the caller's transaction (CreateToken of both protocol versions): a
- * fresh random ID (ERR0019 after 10 collisions) and 16-byte secret, remembering the signature type the
- * intermediate verified. Returns what the device must receive encrypted.
+ * fresh random ID (ERR0019 after 10 collisions) and 16-byte secret, sealed with the master DB key, remembering
+ * the signature type the intermediate verified. Returns what the device must receive encrypted.
  */
-export async function storeNewToken(tx: Tx, activationId: string, signatureType: SignatureType): Promise<{ tokenId: string; tokenSecret: string }> {
+export async function storeNewToken(
+  tx: Tx,
+  keys: MasterDbKeys,
+  activationId: string,
+  signatureType: SignatureType,
+): Promise<{ tokenId: string; tokenSecret: string }> {
   let tokenId: string | null = null;
   for (let i = 0; i < GENERATE_ITERATIONS && tokenId === null; i++) {
     const candidate = randomUUID();
     if (!(await tokenIdExists(tx, candidate))) tokenId = candidate;
   }
   if (tokenId === null) throw new ServiceError(ServiceErrors.UNABLE_TO_GENERATE_TOKEN);
-  const tokenSecret = encodeBase64(generateTokenSecret());
-  tx.create(Token, { tokenId, tokenSecret, activationId, signatureType, timestampCreated: new Date() });
-  return { tokenId, tokenSecret };
+  const secret = generateTokenSecret();
+  const sealed = sealSecret(keys, TOKEN_SECRET, { tokenId, activationId }, secret);
+  tx.create(Token, {
+    tokenId,
+    tokenSecret: sealed.stored,
+    tokenSecretEncryption: encryptionModeCode(sealed),
+    tokenSecretEncryptionKeyId: sealed.keyId,
+    activationId,
+    signatureType,
+    timestampCreated: new Date(),
+  });
+  return { tokenId, tokenSecret: encodeBase64(secret) };
 }
 
 /** ValidateToken's answer; the details only when the digest is valid. */
@@ -91,7 +109,12 @@ export async function validateToken(
     const activation = await findActivation(tx, token.activationId);
     if (!activation || activation.activationStatus !== ActivationStatus.ACTIVE) throw new ServiceError(ServiceErrors.ACTIVATION_INCORRECT_STATE);
     await touchActivation(tx, activation.activationId, now);
-    if (!verifyTokenDigest(decodeBase64(token.tokenSecret, "token secret"), input.nonce, input.timestamp, input.tokenDigest)) {
+    const secret = openSecret(settings, TOKEN_SECRET, token, {
+      stored: token.tokenSecret,
+      mode: token.tokenSecretEncryption,
+      keyId: token.tokenSecretEncryptionKeyId,
+    });
+    if (!verifyTokenDigest(secret, input.nonce, input.timestamp, input.tokenDigest)) {
       return { tokenValid: false };
     }
     // Remembered until the timestamp falls out of the validity window, after which the digest is refused anyway.

@@ -6,6 +6,7 @@ import { Migration0005Recovery } from "./0005-recovery.ts";
 import { Migration0006Operations } from "./0006-operations.ts";
 import { Migration0007PushTelemetry } from "./0007-push-telemetry.ts";
 import { Migration0008UniqueValues } from "./0008-unique-values.ts";
+import { Migration0009SecretKeyIds } from "./0009-secret-key-ids.ts";
 import { Migration0010PendingActivationExpiry } from "./0010-pending-activation-expiry.ts";
 
 /** Every migration in order. New ones are appended, never edited once released. */
@@ -18,5 +19,6 @@ export const migrationsList = [
   { name: "0006-operations", class: Migration0006Operations },
   { name: "0007-push-telemetry", class: Migration0007PushTelemetry },
   { name: "0008-unique-values", class: Migration0008UniqueValues },
+  { name: "0009-secret-key-ids", class: Migration0009SecretKeyIds },
   { name: "0010-pending-activation-expiry", class: Migration0010PendingActivationExpiry },
 ];
