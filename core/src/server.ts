@@ -5,7 +5,6 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Interceptor } from "@connectrpc/connect";
 import { createContextValues } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { CoreConfig } from "./config.ts";
 import { expireAbandonedActivations } from "./domain/activations/activation-expiry.ts";
 import { expireOperations } from "./domain/operations/operation-expiry.ts";
@@ -18,6 +17,8 @@ import { openCallbackAuthentication } from "./domain/callbacks/callback-authenti
 import { resealSecretsOnStart } from "./domain/secrets/reseal-secrets.ts";
 import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
+import { refuseMalformedRequest } from "./transport/malformed-request.ts";
+import { createRpcHandler } from "./transport/rpc-handler.ts";
 import { CoreMetrics } from "./observability/core-metrics.ts";
 import { registerDatabaseGauges } from "./observability/database-gauges.ts";
 import { DEFAULT_READY_TIMEOUT_MS, observabilityEndpoints } from "./observability/http-endpoints.ts";
@@ -140,12 +141,14 @@ export async function startServer(options: StartOptions): Promise<RunningCore> {
         countAttempt: (outcome) => metrics.countCallbackAttempt(outcome),
       })
     : undefined;
-  const serveRpc = connectNodeAdapter({
+  const serveRpc = createRpcHandler({
     routes: routes(deps),
-    interceptors: [errorBoundary(log, options.accessLog ?? true, metrics.rpc), accessControl(deps), boundedRequestInput()],
+    // refuseMalformedRequest last: a message that did not decode is answered after access control, and logged.
+    interceptors: [errorBoundary(log, options.accessLog ?? true, metrics.rpc), accessControl(deps), refuseMalformedRequest(), boundedRequestInput()],
     // The peer address is what admin login throttling counts when no trusted gateway names the client.
     contextValues: (req) => createContextValues().set(peerAddressKey, req.socket?.remoteAddress ?? "unknown"),
     readMaxBytes: MAX_MESSAGE_BYTES,
+    log,
   });
   // Before the Connect adapter and its interceptors: probes and scrapes need no credentials (restricted access
   // guards RPCs only), and stop being ready as soon as the core begins to stop.
