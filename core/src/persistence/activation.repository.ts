@@ -19,6 +19,8 @@ import {
   TOUCH_ACTIVATION,
   COUNT_ACTIVE_USERS,
   recordSignatureAttemptParams,
+  FIND_ACTIVATION_FOR_SIGNATURE,
+  RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED,
 } from "./activation.sql.ts";
 import type { SignatureAttemptRecord } from "./activation.sql.ts";
 import { executeStatement, toDate, timestampParam } from "./sql-statement.ts";
@@ -136,9 +138,18 @@ export async function lockActivationForSignature(
   tx: Tx,
   activationId: string,
   applicationKey: string | null,
-): Promise<{ activation: ActivationRecord; version: SignatureApplicationVersion | null } | null> {
+): Promise<LockedForSignature | null> {
   const [row] = await executeStatement<ActivationRow & VersionColumns>(tx, LOCK_ACTIVATION_FOR_SIGNATURE, [activationId, applicationKey]);
-  if (!row) return null;
+  return row ? toLockedForSignature(row) : null;
+}
+
+/** An activation with the application version its signature names. */
+export interface LockedForSignature {
+  activation: ActivationRecord;
+  version: SignatureApplicationVersion | null;
+}
+
+function toLockedForSignature(row: ActivationRow & VersionColumns): LockedForSignature {
   return {
     activation: toActivationRecord(row),
     version:
@@ -152,9 +163,64 @@ export async function lockActivationForSignature(
   };
 }
 
-/** Writes one signature attempt (counter bookkeeping of the locked activation + its audit row) in one statement. */
+/**
+ * Activations read for a signature without their lock ({@link findActivationForSignature}), per unit of work, as
+ * they were read: what {@link recordSignatureAttempt} checks they still are.
+ */
+const readWithoutLock = new WeakMap<Tx, Map<string, ActivationRecord>>();
+
+/**
+ * A write to an activation read without its lock could not be made: something changed it since, or the write
+ * needs the lock (a status change). The caller verifies again, under the lock.
+ */
+export class ActivationChangedError extends Error {
+  constructor(activationId: string) {
+    super(`activation ${activationId} needs its row lock for this change`);
+    this.name = "ActivationChangedError";
+  }
+}
+
+/**
+ * {@link lockActivationForSignature} without the lock, for a unit of work outside a transaction: the signature
+ * attempt it leads to is then recorded only if the activation is unchanged ({@link recordSignatureAttempt}), and
+ * any other write to it throws {@link ActivationChangedError}.
+ */
+export async function findActivationForSignature(tx: Tx, activationId: string, applicationKey: string | null): Promise<LockedForSignature | null> {
+  const [row] = await executeStatement<ActivationRow & VersionColumns>(tx, FIND_ACTIVATION_FOR_SIGNATURE, [activationId, applicationKey]);
+  if (!row) return null;
+  const found = toLockedForSignature(row);
+  let seen = readWithoutLock.get(tx);
+  if (!seen) readWithoutLock.set(tx, (seen = new Map()));
+  seen.set(activationId, { ...found.activation });
+  return found;
+}
+
+/**
+ * Writes one signature attempt (counter bookkeeping + its audit row) in one statement: on the locked activation,
+ * or, for one read by {@link findActivationForSignature}, only if it is still as read (else
+ * {@link ActivationChangedError}).
+ */
 export async function recordSignatureAttempt(tx: Tx, record: SignatureAttemptRecord): Promise<void> {
-  await executeStatement(tx, RECORD_SIGNATURE_ATTEMPT, recordSignatureAttemptParams(record));
+  const asRead = readWithoutLock.get(tx)?.get(record.activationId);
+  if (!asRead) {
+    await executeStatement(tx, RECORD_SIGNATURE_ATTEMPT, recordSignatureAttemptParams(record));
+    return;
+  }
+  const recorded = await executeStatement(tx, RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED, [
+    ...recordSignatureAttemptParams(record),
+    asRead.counter,
+    asRead.ctrData,
+    asRead.failedAttempts,
+    asRead.activationStatus,
+    asRead.version,
+    asRead.maxFailedAttempts,
+  ]);
+  if (recorded.length === 0) throw new ActivationChangedError(record.activationId);
+}
+
+/** Refuses a write that needs the row lock to an activation this unit of work read without it. */
+function requireLock(tx: Tx, activationId: string): void {
+  if (readWithoutLock.get(tx)?.has(activationId)) throw new ActivationChangedError(activationId);
 }
 
 export async function insertActivation(tx: Tx, activation: ActivationRecord): Promise<void> {
@@ -175,6 +241,7 @@ export async function insertActivation(tx: Tx, activation: ActivationRecord): Pr
 
 /** Stores every changeable field of a locked activation (the caller holds its row lock). */
 export async function saveActivation(tx: Tx, activation: ActivationRecord): Promise<void> {
+  requireLock(tx, activation.activationId);
   await executeStatement(tx, SAVE_ACTIVATION, [activation.activationId, ...changeableColumnParams(activation)]);
 }
 

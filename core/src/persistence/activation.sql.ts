@@ -7,8 +7,10 @@ import type { NamedStatement } from "./sql-statement.ts";
  * database's ceiling, so this file has no runtime imports. On PostgreSQL each statement runs as a named
  * prepared statement (`prepared-statements.ts`): parsed and planned once per connection.
  *
- * A signature verification is one transaction of four round trips: `begin`,
- * {@link LOCK_ACTIVATION_FOR_SIGNATURE}, {@link RECORD_SIGNATURE_ATTEMPT}, `commit`.
+ * A signature verification that only moves the counter (the common case) is two round trips without an explicit
+ * transaction: {@link FIND_ACTIVATION_FOR_SIGNATURE}, then {@link RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED}, which
+ * writes only if nothing changed the activation in between. Any other outcome (a block, a concurrent change) is
+ * one transaction under the row lock: `begin`, {@link LOCK_ACTIVATION_FOR_SIGNATURE}, the writes, `commit`.
  */
 
 /** The columns of an activation as the repository maps them (`a` is `pa_activation`). */
@@ -42,6 +44,13 @@ export const LOCK_ACTIVATION_UNLESS_BUSY: NamedStatement = {
   locksRows: true,
 };
 
+/** The activation `$1` with the application version its request's application key `$2` names (null columns if none). */
+const ACTIVATION_WITH_SIGNING_VERSION = `select ${ACTIVATION_COLUMNS},
+  v.application_id as version_application_id, v.application_secret as version_application_secret, v.supported as version_supported
+from pa_activation a
+left join pa_application_version v on v.application_key = $2
+where a.activation_id = $1`;
+
 /**
  * {@link LOCK_ACTIVATION} that also reads, in the same round trip, the application version named by the
  * request's application key (null columns when there is none; `$2` may be null for offline signatures).
@@ -49,13 +58,43 @@ export const LOCK_ACTIVATION_UNLESS_BUSY: NamedStatement = {
  */
 export const LOCK_ACTIVATION_FOR_SIGNATURE: NamedStatement = {
   name: "pa_lock_activation_for_signature",
-  text: `select ${ACTIVATION_COLUMNS},
-  v.application_id as version_application_id, v.application_secret as version_application_secret, v.supported as version_supported
-from pa_activation a
-left join pa_application_version v on v.application_key = $2
-where a.activation_id = $1
+  text: `${ACTIVATION_WITH_SIGNING_VERSION}
 for update of a`,
   locksRows: true,
+};
+
+/**
+ * {@link LOCK_ACTIVATION_FOR_SIGNATURE} without the lock, outside a transaction: the first of the two round trips
+ * of a verification that only moves the counter ({@link RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED} is the second).
+ * `$1` activation_id, `$2` application_key.
+ */
+export const FIND_ACTIVATION_FOR_SIGNATURE: NamedStatement = {
+  name: "pa_find_activation_for_signature",
+  text: ACTIVATION_WITH_SIGNING_VERSION,
+};
+
+/**
+ * {@link RECORD_SIGNATURE_ATTEMPT} for an activation read without its lock ({@link FIND_ACTIVATION_FOR_SIGNATURE}):
+ * the counter step and the audit row are written only if the activation is still as it was read (counter,
+ * CTR_DATA, failed attempts, status, protocol version, attempt limit), all in this one statement, whose update
+ * holds the row lock while it checks. One row (`recorded`) when written; none when a concurrent change came
+ * first, and the caller verifies again under the lock.
+ *
+ * `$1`–`$14` as {@link RECORD_SIGNATURE_ATTEMPT}, then the values as read: `$15` counter, `$16` ctr_data,
+ * `$17` failed_attempts, `$18` activation_status, `$19` version, `$20` max_failed_attempts.
+ */
+export const RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED: NamedStatement = {
+  name: "pa_record_signature_attempt_if_unchanged",
+  text: `with counter_step as (
+  update pa_activation set counter = $2, ctr_data = $3, failed_attempts = $4, timestamp_last_used = $5
+  where activation_id = $1 and counter = $15 and ctr_data is not distinct from $16 and failed_attempts = $17
+    and activation_status = $18 and version is not distinct from $19 and max_failed_attempts = $20
+  returning activation_id
+)
+insert into pa_signature_audit (activation_id, activation_counter, activation_ctr_data, activation_status, additional_info,
+  data_base64, signature_type, signature, valid, note, timestamp_created, version, signature_version)
+select activation_id, $2, $3, $6, $7, $8, $9, $10, $11, $12, $5, $13, $14 from counter_step
+returning 1 as recorded`,
 };
 
 /**
@@ -228,6 +267,8 @@ export const ACTIVATION_STATEMENTS: readonly NamedStatement[] = [
   LOCK_ACTIVATION_UNLESS_BUSY,
   LOCK_ACTIVATION_FOR_SIGNATURE,
   RECORD_SIGNATURE_ATTEMPT,
+  FIND_ACTIVATION_FOR_SIGNATURE,
+  RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED,
   INSERT_ACTIVATION,
   SAVE_ACTIVATION,
   INSERT_ACTIVATION_HISTORY,

@@ -3,7 +3,7 @@ import type { SignatureType } from "../../crypto/multi-factor-signature.ts";
 import { utf8 } from "../../crypto/bytes.ts";
 import type { Db } from "../../persistence/db.ts";
 import type { Tx } from "../../persistence/tx.ts";
-import { lockActivationForSignature } from "../../persistence/activation.repository.ts";
+import { ActivationChangedError, findActivationForSignature, lockActivationForSignature } from "../../persistence/activation.repository.ts";
 import type { ActivationRecord, SignatureApplicationVersion } from "../../persistence/activation.repository.ts";
 import type { ActivationKeyCache } from "../activations/activation-keys.ts";
 import type { ServiceSettings } from "../service-settings.ts";
@@ -25,8 +25,11 @@ export interface OnlineSignatureRequest {
 }
 
 /**
- * Verifies an online PowerAuth signature (VerifySignature) in one transaction holding the activation's row
- * lock, so concurrent requests of one device are serialised and never lose a counter step or a failure.
+ * Verifies an online PowerAuth signature (VerifySignature) so that concurrent requests of one device never lose a
+ * counter step or a failure. Most verifications only move the counter and write their audit row: those read the
+ * activation without a lock and store the attempt in one statement that applies only if the activation is still
+ * as read — two round trips, no transaction held open over the cryptography. Anything else (a block, or a
+ * concurrent change in between) is verified again in one transaction holding the activation's row lock.
  */
 export async function verifyOnlineSignature(
   db: Db,
@@ -34,6 +37,17 @@ export async function verifyOnlineSignature(
   activationKeys: ActivationKeyCache,
   request: OnlineSignatureRequest,
 ): Promise<SignatureVerdict> {
+  const withoutLock = await db
+    .read(async (tx) => {
+      const found = await findActivationForSignature(tx, request.activationId, request.applicationKey);
+      if (!found) return UNKNOWN_ACTIVATION_VERDICT;
+      return verifyOnlineSignatureOfLocked(tx, settings, activationKeys, found, request);
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ActivationChangedError) return undefined;
+      throw error;
+    });
+  if (withoutLock) return withoutLock;
   return db.transaction(async (tx) => {
     const locked = await lockActivationForSignature(tx, request.activationId, request.applicationKey);
     if (!locked) return UNKNOWN_ACTIVATION_VERDICT;
