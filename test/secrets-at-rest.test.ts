@@ -15,7 +15,8 @@ import type { CoreConfig } from "../core/src/config.ts";
 import { masterDbKeyId } from "../core/src/crypto/record-encryption.ts";
 import { masterDbKeyRing } from "../core/src/domain/secrets/master-db-keys.ts";
 import type { MasterDbKeys } from "../core/src/domain/secrets/master-db-keys.ts";
-import { SEALED_COLUMNS } from "../core/src/domain/secrets/reseal-secrets.ts";
+import { SEALED_COLUMNS, resealSecrets } from "../core/src/domain/secrets/reseal-secrets.ts";
+import type { ResealCount } from "../core/src/domain/secrets/reseal-secrets.ts";
 import { isEncryptedMode, openWithRing } from "../core/src/domain/secrets/sealed-secret.ts";
 import { createLogger } from "../core/src/logger.ts";
 import { initOrm } from "../core/src/persistence/db.ts";
@@ -320,6 +321,10 @@ describe("sealing rows written in the clear, and rotating the key", () => {
   });
 
   it("re-seals under a new key on start while the old one is a previous key, and works without the old key afterwards", async () => {
+    // As records sealed before key ids existed (or by the reference) are: the key that opens them is found by trying.
+    for (const { column } of SEALED_COLUMNS) {
+      await db.read((tx) => tx.getConnection().execute(`update ${column.table} set ${column.keyId} = null`));
+    }
     const rotating = await startCoreOn(db, { masterDbEncryptionKey: k2, masterDbEncryptionPreviousKeys: [k1] });
     await rotating.core.close();
     expect(await rowsNotUnder(db, masterDbKeyId(k2))).toBe(0);
@@ -353,6 +358,34 @@ describe("sealing rows written in the clear, and rotating the key", () => {
       await useStoredSecrets(afterCommand, state);
     } finally {
       await afterCommand.core.close();
+    }
+  });
+});
+
+describe("resealSecrets", () => {
+  it("walks each table in batches of the given size and seals every row under the current key", async () => {
+    const database = await ownDatabase();
+    const db = await initOrm(database.options);
+    const [before, after] = [randomBytes(16), randomBytes(16)];
+    try {
+      const core = await startCoreOn(db, { masterDbEncryptionKey: before });
+      const state = await runEveryFlow(core).finally(() => core.core.close());
+      const batches: ResealCount[] = [];
+      const report = await resealSecrets(db, { masterDbEncryptionKey: after, masterDbEncryptionPreviousKeys: [before] }, { batchSize: 2, onBatch: (batch) => batches.push(batch) });
+      const puks = report.counts.find((count) => count.kind === "recovery PUK hash");
+      // Three postcard PUKs and one PUK per activation (the first one and the recovered one): at least three batches.
+      expect(puks?.resealed).toBeGreaterThanOrEqual(5);
+      expect(batches.filter((batch) => batch.kind === "recovery PUK hash").map((batch) => batch.resealed).every((n) => n <= 2)).toBe(true);
+      expect(batches.filter((batch) => batch.kind === "recovery PUK hash").length).toBe(Math.ceil(puks!.resealed / 2));
+      expect(report.counts.every((count) => count.resealed > 0 && count.unreadable === 0)).toBe(true);
+      expect(await rowsNotUnder(db, masterDbKeyId(after))).toBe(0);
+      // Nothing left to do: a second run changes no row.
+      expect((await resealSecrets(db, { masterDbEncryptionKey: after })).counts.every((count) => count.resealed === 0)).toBe(true);
+      const afterOnly = await startCoreOn(db, { masterDbEncryptionKey: after });
+      await useStoredSecrets(afterOnly, state).finally(() => afterOnly.core.close());
+    } finally {
+      await db.close();
+      await database.drop();
     }
   });
 });

@@ -3,7 +3,7 @@ import type { Db } from "../../persistence/db.ts";
 import { SECRET_COLUMNS, listSecretsNotSealedUnder, replaceSealedSecret } from "../../persistence/secret-column.repository.ts";
 import type { SecretColumn, StoredSecretRow } from "../../persistence/secret-column.repository.ts";
 import { masterDbKeyRing } from "./master-db-keys.ts";
-import type { MasterDbKeyRing, MasterDbKeys } from "./master-db-keys.ts";
+import type { MasterDbKeyRing, MasterDbKeys, RingKey } from "./master-db-keys.ts";
 import { encryptionModeCode, encryptionModeName, openWithRing, sealWithRing } from "./sealed-secret.ts";
 import {
   ACTIVATION_SERVER_PRIVATE_KEY,
@@ -61,12 +61,13 @@ export async function resealSecrets(
   options: { batchSize?: number; onBatch?: (count: ResealCount) => void } = {},
 ): Promise<ResealReport> {
   const ring = masterDbKeyRing(keys);
-  if (!ring.current) throw new Error("no master DB key configured: nothing to seal secrets with");
+  const current = ring.current;
+  if (!current) throw new Error("no master DB key configured: nothing to seal secrets with");
   const counts: ResealCount[] = [];
   for (const { column, kind } of SEALED_COLUMNS) {
-    counts.push(await resealColumn(db, ring, column, kind, options.batchSize ?? RESEAL_BATCH_SIZE, options.onBatch));
+    counts.push(await resealColumn(db, ring, current, column, kind, options.batchSize ?? RESEAL_BATCH_SIZE, options.onBatch));
   }
-  return { keyId: ring.current.id, counts };
+  return { keyId: current.id, counts };
 }
 
 /** Whether every secret the report covers is now under the current key, so previous keys may be removed. */
@@ -77,13 +78,13 @@ export function everySecretUnderCurrentKey(report: ResealReport): boolean {
 async function resealColumn<Owner>(
   db: Db,
   ring: MasterDbKeyRing,
+  current: RingKey,
   column: SecretColumn,
   kind: SecretKind<Owner>,
   batchSize: number,
   onBatch: ((count: ResealCount) => void) | undefined,
 ): Promise<ResealCount> {
   const total: ResealCount = { kind: kind.name, resealed: 0, unreadable: 0 };
-  const current = ring.current!;
   const encryptedMode = column.modeType === "integer" ? String(encryptionModeCode({ encrypted: true })) : encryptionModeName({ encrypted: true });
   let after: string | null = null;
   for (;;) {
