@@ -128,7 +128,7 @@ const settings: Setting[] = [
   integer("POWERAUTH_ACTIVATION_HISTORY_RETENTION_DAYS", "activationHistoryRetentionDays", 365, 0, 36_500),
   integer("POWERAUTH_AUDIT_RETENTION_JOB_INTERVAL_MS", "auditRetentionJobIntervalMs", 600_000, 0, 2 ** 31 - 1),
   integer("POWERAUTH_AUDIT_RETENTION_BATCH_SIZE", "auditRetentionBatchSize", 1000, 1, 100_000),
-  integer("POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS", "auditRetentionBatchPauseMs", 50, 0, 600_000),
+  integer("POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS", "auditRetentionBatchPauseMs", 200, 0, 600_000),
   integer("CORE_MAX_CONNECTIONS", "maxConnections", 1000, 1),
   integer("CORE_HTTP2_MAX_CONCURRENT_STREAMS", "http2MaxConcurrentStreams", 100, 1, 2 ** 31 - 1),
   integer("CORE_MAX_OPEN_STREAMS", "maxOpenStreams", 10_000, 1),

@@ -102,7 +102,7 @@ export interface CoreConfig {
   auditRetentionJobIntervalMs: number;
   /** POWERAUTH_AUDIT_RETENTION_BATCH_SIZE: rows the retention job deletes per statement (default 1000). */
   auditRetentionBatchSize: number;
-  /** POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS: the retention job's pause between batches, left to the calls (default 50). */
+  /** POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS: the retention job's pause between batches, left to the calls (default 200). */
   auditRetentionBatchPauseMs: number;
   /**
    * Transport limits of the core's one port (h2c and HTTP/1.1), so that no client can hold memory or
@@ -276,7 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     activationHistoryRetentionDays: parseInteger(env.POWERAUTH_ACTIVATION_HISTORY_RETENTION_DAYS, 365, "POWERAUTH_ACTIVATION_HISTORY_RETENTION_DAYS", 0, 36_500),
     auditRetentionJobIntervalMs: parseInteger(env.POWERAUTH_AUDIT_RETENTION_JOB_INTERVAL_MS, 600_000, "POWERAUTH_AUDIT_RETENTION_JOB_INTERVAL_MS", 0, 2 ** 31 - 1),
     auditRetentionBatchSize: parseInteger(env.POWERAUTH_AUDIT_RETENTION_BATCH_SIZE, 1000, "POWERAUTH_AUDIT_RETENTION_BATCH_SIZE", 1, 100_000),
-    auditRetentionBatchPauseMs: parseInteger(env.POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS, 50, "POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS", 0, 600_000),
+    auditRetentionBatchPauseMs: parseInteger(env.POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS, 200, "POWERAUTH_AUDIT_RETENTION_BATCH_PAUSE_MS", 0, 600_000),
     maxConnections: parseInteger(env.CORE_MAX_CONNECTIONS, 1000, "CORE_MAX_CONNECTIONS", 1),
     http2MaxConcurrentStreams: parseInteger(env.CORE_HTTP2_MAX_CONCURRENT_STREAMS, 100, "CORE_HTTP2_MAX_CONCURRENT_STREAMS", 1, 2 ** 31 - 1),
     maxOpenStreams: parseInteger(env.CORE_MAX_OPEN_STREAMS, 10_000, "CORE_MAX_OPEN_STREAMS", 1),
