@@ -96,6 +96,23 @@ describeEachSurface((t, app, surface) => {
       expect((await t.v3.getActivationStatus({ activationId: init.activationId })).activationStatus).toBe(ActivationStatus.CREATED);
     });
 
+    it("answers ERR0011 for device texts in the encrypted payload that do not fit their column or carry a NUL", async () => {
+      for (const request of [
+        { activationName: "n".repeat(256) },
+        { activationName: "my\u0000phone" },
+        { extras: "e".repeat(64 * 1024 + 1) },
+      ]) {
+        const init = await t.v3.initActivation({ userId: "u", applicationId: app.applicationId });
+        const call = t.v3.prepareActivation({ activationCode: init.activationCode, applicationKey: app.applicationKey, ...newDevice(app).createActivationRequest(request) });
+        expect(await errorCodeOf(call)).toBe("ERR0011");
+        expect((await t.v3.getActivationStatus({ activationId: init.activationId })).activationStatus).toBe(ActivationStatus.CREATED);
+      }
+      const init = await t.v3.initActivation({ userId: "u", applicationId: app.applicationId });
+      const longest = { activationName: "n".repeat(255), extras: "line one\n\tline two" };
+      await t.v3.prepareActivation({ activationCode: init.activationCode, applicationKey: app.applicationKey, ...newDevice(app).createActivationRequest(longest) });
+      expect(await t.v3.getActivationStatus({ activationId: init.activationId })).toMatchObject(longest);
+    });
+
     it("removes the activation and answers ERR0009 when the device public key is not a P-256 point", async () => {
       const init = await t.v3.initActivation({ userId: "u", applicationId: app.applicationId });
       const badKey = layer2WithDeviceKey(app, Buffer.alloc(65, 4).toString("base64"));

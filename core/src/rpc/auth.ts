@@ -10,7 +10,7 @@ import { authenticateAdmin } from "../domain/access/admin-users.ts";
 import { AuthenticationError } from "../domain/errors.ts";
 import { authenticateIntegration } from "../domain/access/integrations.ts";
 import type { Deps } from "./deps.ts";
-import { hasControlCharacter } from "./validation.ts";
+import { hasControlCharacter } from "../domain/text.ts";
 
 /** The address of the connection's peer, set by the server from the socket for every call. */
 export const peerAddressKey = createContextKey<string>("unknown", { description: "peer address" });

@@ -12,6 +12,7 @@ import type { EciesRequest } from "../crypto/ecies.ts";
 import { SIGNATURE_TYPES, signatureFormatForVersion } from "../crypto/multi-factor-signature.ts";
 import type { SignatureType } from "../crypto/multi-factor-signature.ts";
 import { AdminError } from "../domain/errors.ts";
+import { hasControlCharacter } from "../domain/text.ts";
 import type { Violation } from "../domain/errors.ts";
 import { invalidRequest } from "./errors.ts";
 
@@ -26,19 +27,6 @@ const UUID_COLUMN_LENGTH = 37;
 export const MAX_SIGNED_DATA_LENGTH = 512 * 1024;
 /** The longest signature any format produces is 64 characters (3 factors, Base64). */
 export const MAX_SIGNATURE_LENGTH = 255;
-
-/**
- * C0 controls and DEL. PostgreSQL text cannot hold a NUL at all (the driver fails, the caller saw a 500), and the
- * others corrupt logs, exports and the status screens that show these values.
- */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-/** Free text (user ids, extras, operation data, device info) may carry tabs and line breaks, nothing else below 0x20. */
-const CONTROL_CHARACTER_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-/** Whether a string carries a control character; `allowWhitespace` lets tab, LF and CR through (free text). */
-export function hasControlCharacter(value: string, allowWhitespace = false): boolean {
-  return (allowWhitespace ? CONTROL_CHARACTER_BUT_WHITESPACE : CONTROL_CHARACTER).test(value);
-}
 
 /** A string the domain checks itself (emptiness, length) that must still never carry a NUL or other control. */
 export function withoutControlCharacters(value: string, field: string): string {

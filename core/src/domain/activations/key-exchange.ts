@@ -15,6 +15,7 @@ import { ServiceError, ServiceErrors } from "../errors.ts";
 import { issueRecoveryCodeForActivation } from "../recovery/recovery-codes.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import type { MasterDbKeys } from "../secrets/master-db-keys.ts";
+import { hasControlCharacter } from "../text.ts";
 import { ErrorAfterCommit, transactionKeepingState } from "../transactions.ts";
 import { ActivationStatus } from "./activation-status.ts";
 import { expireIfPending } from "./activation-expiry.ts";
@@ -125,17 +126,29 @@ export async function openLayer2(
     context: opened.context,
     layer2: {
       devicePublicKey: json.devicePublicKey,
-      activationName: optionalString(json.activationName),
-      extras: optionalString(json.extras),
-      platform: optionalString(json.platform),
-      deviceInfo: optionalString(json.deviceInfo),
+      activationName: deviceText(json.activationName, DEVICE_TEXT_COLUMN_LENGTH),
+      extras: deviceText(json.extras, MAX_EXTRAS_LENGTH),
+      platform: deviceText(json.platform, DEVICE_TEXT_COLUMN_LENGTH),
+      deviceInfo: deviceText(json.deviceInfo, DEVICE_TEXT_COLUMN_LENGTH),
     },
   };
 }
 
-function optionalString(value: unknown): string | null {
+/** activation_name, platform and device_info are varchar(255). */
+const DEVICE_TEXT_COLUMN_LENGTH = 255;
+/** extras is text; the bound keeps one device from storing a megabyte per activation. */
+const MAX_EXTRAS_LENGTH = 64 * 1024;
+
+/**
+ * What the device tells about itself inside the encrypted payload, which no boundary check sees: too long for
+ * its column, or carrying a NUL or another control (PostgreSQL text cannot hold a NUL), is bad input (ERR0024),
+ * never a database failure.
+ */
+function deviceText(value: unknown, maxLength: number): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== "string") throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
+  if (typeof value !== "string" || value.length > maxLength || hasControlCharacter(value, true)) {
+    throw new ServiceError(ServiceErrors.INVALID_INPUT_FORMAT);
+  }
   return value;
 }
 
