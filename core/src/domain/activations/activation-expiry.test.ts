@@ -47,7 +47,7 @@ async function historyOf(activationIds: string[]): Promise<{ activation_id: stri
 }
 
 describe("expireAbandonedActivations", () => {
-  it("removes CREATED and OTP_USED activations past their expiry, with a history row and callback event each, in batches", async () => {
+  it("removes CREATED and OTP_USED activations past their expiry, with a history row, callback event and metrics count each, in batches", async () => {
     const { applicationId, ids } = await seedActivations([
       { status: ActivationStatus.CREATED, expires: before(1000), count: 5 },
       { status: ActivationStatus.OTP_USED, expires: before(1), count: 2 },
@@ -56,10 +56,13 @@ describe("expireAbandonedActivations", () => {
     ]);
     const [created, otpUsed, notYetExpired, active] = ids;
     const callbackId = await insertCallback(database.db, { applicationId, url: "http://127.0.0.1:9/hook", attributes: ["activationStatus", "userId"] });
+    const announced: number[] = [];
+    const stopObserving = database.db.observeCommits({ activationStatusChanged: (status) => announced.push(status) });
 
-    const removed = await expireAbandonedActivations(database.db, NOW, 3);
+    const removed = await expireAbandonedActivations(database.db, NOW, 3).finally(stopObserving);
 
     expect(removed).toBe(7);
+    expect(announced).toEqual(Array(7).fill(ActivationStatus.REMOVED));
     expect(await statusesOf([...created, ...otpUsed])).toEqual(Array(7).fill(ActivationStatus.REMOVED));
     expect(await statusesOf(notYetExpired)).toEqual([ActivationStatus.CREATED, ActivationStatus.CREATED]);
     expect(await statusesOf(active)).toEqual([ActivationStatus.ACTIVE, ActivationStatus.ACTIVE]);

@@ -3,6 +3,7 @@ import type { Tx } from "../../persistence/tx.ts";
 import type { ActivationRecord } from "../../persistence/activation.repository.ts";
 import { lockActivation } from "../../persistence/activation.repository.ts";
 import { expirePendingActivations } from "../../persistence/activation-expiry.repository.ts";
+import { noteActivationStatusChange } from "../../persistence/commit-observer.ts";
 import { activationsCallbackEvents } from "../callbacks/callback-payloads.ts";
 import { enqueueCallbackEvents } from "../callbacks/callback-outbox.ts";
 import { ActivationStatus, isPendingActivationStatus } from "./activation-status.ts";
@@ -41,6 +42,8 @@ export async function expireAbandonedActivations(db: Db, now: Date = new Date(),
       for (const [applicationId, activations] of Map.groupBy(expired, (activation) => activation.applicationId)) {
         await enqueueCallbackEvents(tx, await activationsCallbackEvents(tx, applicationId, activations, now));
       }
+      // Counted by the process's metrics once the batch commits, as every status change is.
+      for (const activation of expired) noteActivationStatusChange(tx, activation.activationStatus);
       return expired.length;
     });
     removed += batch;
