@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../../test/support/database.ts";
 import type { TestDatabase } from "../../../../test/support/database.ts";
+import { startCoreForTest } from "../../../../test/support/core-in-process.ts";
 import { insertBareActivation, insertBareApplication, sql } from "../../../../test/support/sql-fixtures.ts";
+import type { Db } from "../../persistence/db.ts";
 import { removeExpiredAuditTrail } from "./audit-retention.ts";
 import type { AuditRetentionSettings } from "./audit-retention.ts";
 
@@ -118,6 +120,38 @@ describe("removeExpiredAuditTrail", () => {
     expect(await remainingAges("pa_signature_audit")).toEqual([5]);
   });
 });
+
+describe("the audit retention job of a running core", () => {
+  it("runs on its interval and stops between batches when the core stops", async () => {
+    const t = await startCoreForTest({ auditRetentionJobIntervalMs: 20, auditRetentionBatchSize: 1, auditRetentionBatchPauseMs: 600_000 });
+    try {
+      const applicationId = await insertBareApplication(t.database.db, `retention-core-${randomUUID()}`);
+      const owner = randomUUID();
+      await insertBareActivation(t.database.db, { activationId: owner, applicationId, status: 3, expires: new Date() });
+      await t.database.db.transaction(async (tx) => {
+        for (const age of [800, 700, 600, 1]) {
+          await sql(
+            tx,
+            `insert into pa_signature_audit (activation_id, activation_counter, activation_status, signature_type, signature, note, timestamp_created)
+             values ($1, 1, 3, 'POSSESSION', 'sig', 'signature_ok', now() - make_interval(days => $2::int))`,
+            [owner, age],
+          );
+        }
+      });
+      // One batch of one row, then the job waits out its (long) pause: the core's stop must end that wait.
+      await waitFor(async () => (await auditRowCount(t.database.db)) === 3);
+      await t.core.close();
+      expect(await auditRowCount(t.database.db)).toBe(3);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+async function auditRowCount(db: Db): Promise<number> {
+  const [row] = await db.read((tx) => sql<{ rows: number }>(tx, "select count(*)::int as rows from pa_signature_audit"));
+  return row.rows;
+}
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
