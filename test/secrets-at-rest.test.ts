@@ -257,6 +257,9 @@ function rotateDbKey(env: Record<string, string>): Promise<{ code: number | null
 
 const base64 = (key: Buffer) => key.toString("base64");
 
+/** Each test starts cores (a PGlite database takes seconds to create) on a machine CI shares: more than the default minute. */
+const SLOW_TEST_MS = 180_000;
+
 describe("secrets at rest, written by a core with a master DB key", () => {
   let t: CoreUnderTest;
   beforeAll(async () => {
@@ -273,7 +276,7 @@ describe("secrets at rest, written by a core with a master DB key", () => {
     expect(new Set([...opened.keys()].map((label) => label.replace(/ \S+$/, ""))).size).toBe(SEALED_COLUMNS.length);
     expect(await rowsNotUnder(t.core.db, masterDbKeyId(t.config.masterDbEncryptionKey!))).toBe(0);
     expect(await findSecrets(t.core.db, new Map([...state.known, ...opened]))).toEqual([]);
-  });
+  }, SLOW_TEST_MS);
 });
 
 describe("sealing rows written in the clear, and rotating the key", () => {
@@ -307,7 +310,7 @@ describe("sealing rows written in the clear, and rotating the key", () => {
     }
     expect(leaks.some((leak) => leak.startsWith("master private key"))).toBe(true);
     expect(leaks.some((leak) => leak.startsWith("configuration client secret"))).toBe(true);
-  });
+  }, SLOW_TEST_MS);
 
   it("seals every clear row when a core starts with a key, and the stored secrets still work", async () => {
     const sealed = await startCoreOn(db, { masterDbEncryptionKey: k1 });
@@ -318,7 +321,7 @@ describe("sealing rows written in the clear, and rotating the key", () => {
     } finally {
       await sealed.core.close();
     }
-  });
+  }, SLOW_TEST_MS);
 
   it("re-seals under a new key on start while the old one is a previous key, and works without the old key afterwards", async () => {
     // As records sealed before key ids existed (or by the reference) are: the key that opens them is found by trying.
@@ -336,7 +339,7 @@ describe("sealing rows written in the clear, and rotating the key", () => {
     } finally {
       await rotated.core.close();
     }
-  });
+  }, SLOW_TEST_MS);
 
   it("rotate-db-key re-seals everything in batches and reports the counts; without the sealing key it reports what it cannot open", async () => {
     // An embedded database has one user at a time: the command gets it to itself.
@@ -359,7 +362,7 @@ describe("sealing rows written in the clear, and rotating the key", () => {
     } finally {
       await afterCommand.core.close();
     }
-  });
+  }, SLOW_TEST_MS);
 });
 
 describe("resealSecrets", () => {
@@ -387,7 +390,7 @@ describe("resealSecrets", () => {
       await db.close();
       await database.drop();
     }
-  });
+  }, SLOW_TEST_MS);
 });
 
 describe("the core process", () => {
@@ -430,7 +433,7 @@ describe("the core process", () => {
     } finally {
       await db.close();
     }
-  });
+  }, SLOW_TEST_MS);
 
   it("refuses to start on PostgreSQL without a master DB key unless plaintext secrets are explicitly allowed", async () => {
     const env = { CORE_PORT: "0", DATABASE_URL: "postgres://powerauth@127.0.0.1:1/powerauth", POWERAUTH_MASTER_DB_ENCRYPTION_KEY: "", POWERAUTH_ALLOW_PLAINTEXT_SECRETS: "" };
@@ -455,5 +458,5 @@ describe("the core process", () => {
     } finally {
       await scratch.drop();
     }
-  });
+  }, SLOW_TEST_MS);
 });
