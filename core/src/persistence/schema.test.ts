@@ -3,6 +3,8 @@ import { createTestDatabase } from "../../../test/support/database.ts";
 import type { TestDatabase } from "../../../test/support/database.ts";
 import { ACTIVATION_STATEMENTS } from "./activation.sql.ts";
 import { OPERATION_STATEMENTS } from "./operation.sql.ts";
+import { EXPIRE_PENDING_ACTIVATIONS } from "./activation-expiry.sql.ts";
+import { RETENTION_STATEMENTS } from "./retention.sql.ts";
 
 let database: TestDatabase;
 
@@ -26,7 +28,7 @@ describe("entities, migrations and hand-written SQL", () => {
     // PREPARE parses, resolves every table and column and checks the types without running anything.
     await database.db.read(async (tx) => {
       const connection = tx.getConnection();
-      for (const statement of [...ACTIVATION_STATEMENTS, ...OPERATION_STATEMENTS]) {
+      for (const statement of [...ACTIVATION_STATEMENTS, EXPIRE_PENDING_ACTIVATIONS, ...RETENTION_STATEMENTS, ...OPERATION_STATEMENTS]) {
         await connection.execute(`prepare check_${statement.name} as ${statement.text}`);
         await connection.execute(`deallocate check_${statement.name}`);
       }
