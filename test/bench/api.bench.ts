@@ -548,7 +548,7 @@ async function measure<T>(name: string, sequences: Iterator<T>[], cpu: () => Cpu
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpu();
   log(`${name}: ${latenciesMs.length} calls in ${seconds.toFixed(1)} s${exhausted ? " (prepared requests used up)" : ""}`);
-  if (firstFailure !== undefined) log(`${name}: ${failures} failed, the first with: ${firstFailure}`);
+  if (firstFailure !== undefined) log(`${name}: ${failures} failed in the timed run; the first failure (warm-up included): ${firstFailure}`);
   const spent = (key: "core" | "soap" | "client" | "machine") => {
     const before = cpuBefore[key];
     const after = cpuAfter[key];
