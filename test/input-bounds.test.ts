@@ -220,7 +220,6 @@ describe("string lengths within their columns, timestamps in range, strict UTF-8
 
   // One row per field: the call, through gRPC straight to the core, carrying a value just past its column.
   const grpcCases: Array<[string, () => Promise<unknown>]> = [
-    ["InitActivation userId (255)", () => t.grpc.initActivation({ userId: LONG(256), applicationId })],
     ["CreateApplication applicationName (255)", () => t.grpc.createApplication({ applicationName: LONG(256) })],
     ["CreateApplicationVersion applicationVersionName (255)", () => t.grpc.createApplicationVersion({ applicationId, applicationVersionName: LONG(256) })],
     ["CreateIntegration name (255)", () => t.grpc.createIntegration({ name: LONG(256) })],
@@ -242,6 +241,12 @@ describe("string lengths within their columns, timestamps in range, strict UTF-8
     expect(await storedRows()).toEqual(before);
   });
 
+  it("gRPC: InitActivation with an over-long userId is ERR0001, as the reference answers it, and stores nothing", async () => {
+    const before = await storedRows();
+    expect(await errorCodeOf(t.grpc.initActivation({ userId: LONG(256), applicationId }))).toBe("ERR0001");
+    expect(await storedRows()).toEqual(before);
+  });
+
   it("Connect (JSON): invalid UTF-8 in a string is INVALID_ARGUMENT ERR0024, not stored as U+FFFD", async () => {
     const before = await storedRows();
     // The JSON codec decodes the body leniently, so 0xFF 0xFE arrive in the handler as U+FFFD; that is refused.
@@ -257,13 +262,13 @@ describe("string lengths within their columns, timestamps in range, strict UTF-8
   });
 
   it.each([
-    ["userId", { userId: LONG(256), applicationId: "1" }],
-    ["userId", { userId: "bad\uFFFD", applicationId: "1" }],
-  ])("SOAP: InitActivation with a bad %s is refused with ERR0024 and stores nothing", async (_, fields) => {
+    ["an over-long userId", { userId: LONG(256), applicationId: "1" }, "ERR0001"],
+    ["a U+FFFD userId", { userId: "bad\uFFFD", applicationId: "1" }, "ERR0024"],
+  ])("SOAP: InitActivation with %s is refused and stores nothing", async (_, fields, errorCode) => {
     const before = await storedRows();
     const answer = await callSoap(t.soapUrl ?? "", "v3", "InitActivation", { ...fields, applicationId: String(applicationId) });
-    // The reference's shape for ERR0024: a Server fault whose detail carries the code.
-    expect(answer.fault).toMatchObject({ errorCode: "ERR0024" });
+    // The reference's shape for service errors: a Server fault whose detail carries the code.
+    expect(answer.fault).toMatchObject({ errorCode });
     expect(await storedRows()).toEqual(before);
   });
 

@@ -6,7 +6,7 @@ import { AdminError, ServiceError } from "../domain/errors.ts";
 import type { Violation } from "../domain/errors.ts";
 import { AdminService, CreateApplicationConfigRequestSchema, CreateCallbackRequestSchema } from "@powerauth/proto/powerauth/admin/v1/admin_pb.js";
 import { CreateOperationRequestSchema } from "@powerauth/proto/powerauth/operations/v1/operations_pb.js";
-import { InitActivationRequestSchema, PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
+import { GetActivationListForUserRequestSchema, InitActivationRequestSchema, PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import type { DescMessage } from "@bufbuild/protobuf";
 import {
   boundedRequestInput,
@@ -433,7 +433,7 @@ describe("firstInputProblem", () => {
     ["templateName", CreateOperationRequestSchema, { templateName: "t".repeat(256) }, "must be at most 255 characters"],
     ["parameters", CreateOperationRequestSchema, { templateName: "t", parameters: { ["k".repeat(256)]: "v" } }, "must be at most 255 characters"],
   ] as const)("refuses an over-long %s (its column's size)", (field, desc, init, hint) => {
-    expect(problemOf(desc, init)).toEqual({ field, hint });
+    expect(problemOf(desc, init)).toEqual({ field, hint, tooLong: true });
   });
 
   it("takes values exactly at the column's size, and long free text", () => {
@@ -469,10 +469,14 @@ describe("boundedRequestInput", () => {
       message,
     } as never);
 
-  it("answers a PowerAuth service with ERR0024 and the admin API with ERROR_REQUEST naming the field", async () => {
+  it("answers a PowerAuth service with ERR0024 (ERR0001 for an activation's over-long user id, as the reference) and the admin API with ERROR_REQUEST naming the field", async () => {
     const error = await call(PowerAuthService, "InitActivation", create(InitActivationRequestSchema, { userId: "u".repeat(300) })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
-    expect((error as ServiceError).code).toBe("ERR0024");
+    expect((error as ServiceError).code).toBe("ERR0001");
+    const replaced = await call(PowerAuthService, "InitActivation", create(InitActivationRequestSchema, { userId: "u\uFFFD" })).catch((e: unknown) => e);
+    expect((replaced as ServiceError).code).toBe("ERR0024");
+    const other = await call(PowerAuthService, "GetActivationListForUser", create(GetActivationListForUserRequestSchema, { userId: "u".repeat(300) })).catch((e: unknown) => e);
+    expect((other as ServiceError).code).toBe("ERR0024");
     const admin = await call(AdminService, "CreateCallback", create(CreateCallbackRequestSchema, { appId: "a".repeat(300) })).catch((e: unknown) => e);
     expect(admin).toBeInstanceOf(AdminError);
     expect((admin as AdminError).violations).toEqual([{ fieldName: "appId", hint: "must be at most 255 characters" }]);

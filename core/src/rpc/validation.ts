@@ -11,9 +11,9 @@ import { decodeBase64 } from "../crypto/bytes.ts";
 import type { EciesRequest } from "../crypto/ecies.ts";
 import { SIGNATURE_TYPES, signatureFormatForVersion } from "../crypto/multi-factor-signature.ts";
 import type { SignatureType } from "../crypto/multi-factor-signature.ts";
-import { AdminError } from "../domain/errors.ts";
+import { AdminError, ServiceError, ServiceErrors } from "../domain/errors.ts";
 import { hasControlCharacter } from "../domain/text.ts";
-import type { Violation } from "../domain/errors.ts";
+import type { ServiceErrorCode, Violation } from "../domain/errors.ts";
 import { invalidRequest } from "./errors.ts";
 
 /**
@@ -430,6 +430,15 @@ const REPLACEMENT_CHARACTER = "\uFFFD";
 const MIN_TIMESTAMP_SECONDS = 0n;
 const MAX_TIMESTAMP_SECONDS = 253_402_300_799n;
 
+/**
+ * Over-long fields the reference answers with a code of its own rather than ERR0024, by method: an activation's
+ * user id is ERR0001, as the domain answers an empty one.
+ */
+const LENGTH_ERROR_CODES: Readonly<Record<string, Readonly<Record<string, ServiceErrorCode>>>> = {
+  InitActivation: { userId: ServiceErrors.NO_USER_ID },
+  CreateActivation: { userId: ServiceErrors.NO_USER_ID },
+};
+
 /** Services whose errors carry the admin API's shape (ERROR_REQUEST with violations) rather than ERR0024. */
 const ADMIN_ERROR_SERVICES: ReadonlySet<string> = new Set([AdminService.typeName, CallbackEventService.typeName]);
 
@@ -446,16 +455,22 @@ export function boundedRequestInput(): Interceptor {
       if (problem) {
         throw ADMIN_ERROR_SERVICES.has(request.service.typeName)
           ? invalidAdminField(problem.field, problem.hint)
-          : invalidRequest(`${problem.field} ${problem.hint}`);
+          : fieldError(request.method.name, problem);
       }
     }
     return next(request);
   };
 }
 
+function fieldError(method: string, problem: InputProblem): ServiceError {
+  const code = problem.tooLong ? LENGTH_ERROR_CODES[method]?.[problem.field] : undefined;
+  return code ? new ServiceError(code, { cause: new Error(`${problem.field} ${problem.hint}`) }) : invalidRequest(`${problem.field} ${problem.hint}`);
+}
+
 interface InputProblem {
   readonly field: string;
   readonly hint: string;
+  readonly tooLong?: boolean;
 }
 
 /** The first field of `message` (depth-first, in declaration order) whose value is out of bounds. */
@@ -512,7 +527,7 @@ function nestedProblem(desc: DescMessage, value: unknown): InputProblem | undefi
 }
 
 function stringProblem(field: string, value: string, limit = FIELD_LENGTHS[field] ?? MAX_ANY_STRING_LENGTH): InputProblem | undefined {
-  if (value.length > limit) return { field, hint: `must be at most ${limit} characters` };
+  if (value.length > limit) return { field, hint: `must be at most ${limit} characters`, tooLong: true };
   if (value.includes(REPLACEMENT_CHARACTER)) return { field, hint: "must be valid UTF-8 (U+FFFD is refused)" };
   return undefined;
 }
