@@ -9,7 +9,7 @@ import { enqueueCallbackEvents } from "../callbacks/callback-outbox.ts";
 import { ActivationStatus, isPendingActivationStatus } from "./activation-status.ts";
 import { changeActivationStatus } from "./status-change.ts";
 
-function isExpired(activation: ActivationRecord, now: Date): boolean {
+export function isExpired(activation: ActivationRecord, now: Date): boolean {
   return isPendingActivationStatus(activation.activationStatus) && now.getTime() > activation.timestampActivationExpire.getTime();
 }
 

@@ -10,7 +10,7 @@ import type { ServiceSettings } from "../service-settings.ts";
 import { ActivationStatus, activationStatusName } from "./activation-status.ts";
 import type { ActivationStatusName } from "./activation-status.ts";
 import type { ActivationKeyCache, ActivationKeyMaterial } from "./activation-keys.ts";
-import { expireIfPending } from "./activation-expiry.ts";
+import { expireIfPending, isExpired } from "./activation-expiry.ts";
 import { loadMasterKeyPair } from "./application-keys.ts";
 
 /** Highest activation version this server can upgrade to (the status blob's "upgrade version"). */
@@ -53,48 +53,48 @@ export async function getActivationStatus(
   activationKeys: ActivationKeyCache,
   input: { activationId: string; challenge?: Buffer },
 ): Promise<ActivationStatusReport> {
-  return db.transaction(async (tx) => {
-    const now = new Date();
-    const found = await findActivation(tx, input.activationId);
-    if (!found) return unknownActivationReport(input.activationId, input.challenge);
-    const activation = await expireIfPending(tx, found, now);
-    const randomBlob = {
-      encryptedStatusBlob: randomBytes(32),
-      encryptedStatusBlobNonce: input.challenge ? randomBytes(16) : null,
-    };
-    if (activation.activationStatus === ActivationStatus.CREATED) {
-      const master = await loadMasterKeyPair(tx, settings, activation.applicationId);
-      const activationCode = activation.activationCode ?? "";
-      return {
-        ...baseReport(activation),
-        ...randomBlob,
-        activationCode,
-        activationSignature: encodeBase64(signActivationCode(master.privateKey, activationCode)),
-      };
-    }
-    if (!activation.devicePublicKeyBase64) return { ...baseReport(activation), ...randomBlob };
-    const material = activationKeys.materialFor(activation);
-    const blob = encryptStatusBlob(
-      material.keys.transport,
-      {
-        activationStatus: activation.activationStatus,
-        currentVersion: activation.version ?? 0,
-        upgradeVersion: UPGRADE_VERSION,
-        failedAttempts: activation.failedAttempts,
-        maxFailedAttempts: activation.maxFailedAttempts,
-        counter: activation.counter,
-        ctrLookAhead: settings.signatureValidationLookahead,
-        ctrData: activation.ctrData ? decodeBase64(activation.ctrData, "counter data") : null,
-      },
-      input.challenge,
-    );
+  // A status poll only reads: one statement, no transaction, unless the activation's time is up and it must be
+  // expired (which takes the row lock and re-checks under it).
+  const now = new Date();
+  const found = await db.read((tx) => findActivation(tx, input.activationId));
+  if (!found) return unknownActivationReport(input.activationId, input.challenge);
+  const activation = isExpired(found, now) ? await db.transaction((tx) => expireIfPending(tx, found, now)) : found;
+  const randomBlob = {
+    encryptedStatusBlob: randomBytes(32),
+    encryptedStatusBlobNonce: input.challenge ? randomBytes(16) : null,
+  };
+  if (activation.activationStatus === ActivationStatus.CREATED) {
+    const master = await db.read((tx) => loadMasterKeyPair(tx, settings, activation.applicationId));
+    const activationCode = activation.activationCode ?? "";
     return {
       ...baseReport(activation),
-      encryptedStatusBlob: blob.encryptedStatusBlob,
-      encryptedStatusBlobNonce: blob.nonce,
-      devicePublicKeyFingerprint: fingerprint(activation, material),
+      ...randomBlob,
+      activationCode,
+      activationSignature: encodeBase64(signActivationCode(master.privateKey, activationCode)),
     };
-  });
+  }
+  if (!activation.devicePublicKeyBase64) return { ...baseReport(activation), ...randomBlob };
+  const material = activationKeys.materialFor(activation);
+  const blob = encryptStatusBlob(
+    material.keys.transport,
+    {
+      activationStatus: activation.activationStatus,
+      currentVersion: activation.version ?? 0,
+      upgradeVersion: UPGRADE_VERSION,
+      failedAttempts: activation.failedAttempts,
+      maxFailedAttempts: activation.maxFailedAttempts,
+      counter: activation.counter,
+      ctrLookAhead: settings.signatureValidationLookahead,
+      ctrData: activation.ctrData ? decodeBase64(activation.ctrData, "counter data") : null,
+    },
+    input.challenge,
+  );
+  return {
+    ...baseReport(activation),
+    encryptedStatusBlob: blob.encryptedStatusBlob,
+    encryptedStatusBlobNonce: blob.nonce,
+    devicePublicKeyFingerprint: fingerprint(activation, material),
+  };
 }
 
 function fingerprint(activation: ActivationRecord, material: ActivationKeyMaterial): string {
