@@ -4,6 +4,7 @@ import { Code, ConnectError, createConnectRouter, createServiceImplSpec } from "
 import type { ConnectRouter, ContextValues, Interceptor } from "@connectrpc/connect";
 import type { Compression, UniversalHandler } from "@connectrpc/connect/protocol";
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import { discardRest } from "../http1/listener-limits.ts";
 import type { Logger } from "../logger.ts";
 import { createUnaryGrpcServer } from "./grpc-unary.ts";
 import type { UnaryMethodSpec } from "./grpc-unary.ts";
@@ -51,7 +52,8 @@ export function createRpcHandler(options: RpcHandlerOptions): (request: NodeRequ
       return;
     }
     const universal = universalRequestFromNodeRequest(request, response, undefined, options.contextValues(request));
-    screenUnaryRequestBody(universal, handler.method, ACCEPTED_COMPRESSION, options.readMaxBytes)
+    const body = isHttp2(request) ? universal.body : bodyDrainedAfterAnswer(request, response);
+    screenUnaryRequestBody({ ...universal, body }, handler.method, ACCEPTED_COMPRESSION, options.readMaxBytes)
       .then(handler)
       .then((answer) => universalResponseToNodeResponse(answer, response))
       .catch((reason: unknown) => {
@@ -60,6 +62,22 @@ export function createRpcHandler(options: RpcHandlerOptions): (request: NodeRequ
         options.log.error(`handler for ${handler.service.typeName}/${handler.method.name} failed`, reason);
       });
   };
+}
+
+/**
+ * The HTTP/1.1 body as Connect reads it, except when Connect answers before the body's end (over the size limit):
+ * then the request is not destroyed — that would reset the connection under a client still sending, which would
+ * never read the answer — but, once the answer is out, the rest is read and dropped (bounded, see discardRest).
+ */
+function bodyDrainedAfterAnswer(request: http.IncomingMessage, response: NodeResponse): AsyncIterable<Uint8Array> {
+  const reading = request.iterator({ destroyOnReturn: false });
+  response.once("finish", () => {
+    if (request.complete) return;
+    // Ends the reader Connect abandoned (its listeners go, the stream stays), lets the rest flow away, then closes:
+    // the connection is in no state to carry another request.
+    void reading.return?.().finally(() => discardRest(request).then(() => request.socket.end()));
+  });
+  return { [Symbol.asyncIterator]: () => reading };
 }
 
 function isHttp2(request: NodeRequest): request is http2.Http2ServerRequest {
