@@ -8,12 +8,10 @@ import {
   INSERT_ACTIVATION_HISTORY,
   LIST_ACTIVATION_HISTORY,
   LIST_ACTIVATIONS_OF_USER,
-  LIST_EXPIRED_ACTIVATION_IDS,
   OLDEST_EXPIRED_ACTIVATION,
   LIST_SIGNATURE_AUDIT_OF_USER,
   LOCK_ACTIVATION,
   LOCK_ACTIVATION_FOR_SIGNATURE,
-  LOCK_ACTIVATION_UNLESS_BUSY,
   RECORD_SIGNATURE_ATTEMPT,
   SAVE_ACTIVATION,
   TOUCH_ACTIVATION,
@@ -118,15 +116,6 @@ export async function findActivation(tx: Tx, activationId: string): Promise<Acti
  */
 export async function lockActivation(tx: Tx, activationId: string): Promise<ActivationRecord | null> {
   const [row] = await executeStatement<ActivationRow>(tx, LOCK_ACTIVATION, [activationId]);
-  return row ? toActivationRecord(row) : null;
-}
-
-/**
- * Like {@link lockActivation} but `FOR UPDATE SKIP LOCKED`: null when another transaction holds the row, so
- * background jobs never wait behind (or deadlock with) API calls.
- */
-export async function lockActivationUnlessBusy(tx: Tx, activationId: string): Promise<ActivationRecord | null> {
-  const [row] = await executeStatement<ActivationRow>(tx, LOCK_ACTIVATION_UNLESS_BUSY, [activationId]);
   return row ? toActivationRecord(row) : null;
 }
 
@@ -333,12 +322,6 @@ export async function findCreatedActivationByShortId(
 export async function listActivationsOfUser(tx: Tx, userId: string, applicationId?: number): Promise<ActivationRecord[]> {
   const rows = await executeStatement<ActivationRow>(tx, LIST_ACTIVATIONS_OF_USER, [userId, applicationId ?? null]);
   return rows.map(toActivationRecord);
-}
-
-/** IDs of activations in one of `statuses` whose expiry has passed, oldest expiry first. */
-export async function listExpiredActivationIds(tx: Tx, statuses: number[], now: Date, limit: number): Promise<string[]> {
-  const rows = await executeStatement<{ activation_id: string }>(tx, LIST_EXPIRED_ACTIVATION_IDS, [statuses, timestampParam(now), limit]);
-  return rows.map((row) => row.activation_id);
 }
 
 /** When the longest-overdue activation in one of `statuses` expired (before `now`); null when none is overdue. */

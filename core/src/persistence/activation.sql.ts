@@ -37,13 +37,6 @@ export const LOCK_ACTIVATION: NamedStatement = {
   locksRows: true,
 };
 
-/** Like {@link LOCK_ACTIVATION}, but no row when another transaction holds it (background jobs never wait). */
-export const LOCK_ACTIVATION_UNLESS_BUSY: NamedStatement = {
-  name: "pa_activation_lock_unless_busy",
-  text: `select ${ACTIVATION_COLUMNS} from pa_activation a where a.activation_id = $1 for update skip locked`,
-  locksRows: true,
-};
-
 /** The activation `$1` with the application version its request's application key `$2` names (null columns if none). */
 const ACTIVATION_WITH_SIGNING_VERSION = `select ${ACTIVATION_COLUMNS},
   v.application_id as version_application_id, v.application_secret as version_application_secret, v.supported as version_supported
@@ -200,18 +193,9 @@ where a.user_id = $1 and ($2::bigint is null or a.application_id = $2)
 order by a.timestamp_created desc, a.activation_id asc`,
 };
 
-/** IDs of activations in one of the statuses `$1` (int array) expired before `$2`, oldest first, at most `$3`. */
-export const LIST_EXPIRED_ACTIVATION_IDS: NamedStatement = {
-  name: "pa_activation_list_expired_ids",
-  text: `select activation_id from pa_activation
-where activation_status = any($1::int[]) and timestamp_activation_expire < $2
-order by timestamp_activation_expire asc
-limit $3`,
-};
-
 /**
  * When the longest-overdue activation in one of the statuses `$1` (int array) expired (before `$2`), for the
- * expiry-lag metric; null when none. One index range per status, like {@link LIST_EXPIRED_ACTIVATION_IDS}.
+ * expiry-lag metric; null when none. One index range per status.
  */
 export const OLDEST_EXPIRED_ACTIVATION: NamedStatement = {
   name: "pa_activation_oldest_expired",
@@ -264,7 +248,6 @@ where application_id = $1 and timestamp_last_used >= $2 and timestamp_last_used 
 export const ACTIVATION_STATEMENTS: readonly NamedStatement[] = [
   FIND_ACTIVATION,
   LOCK_ACTIVATION,
-  LOCK_ACTIVATION_UNLESS_BUSY,
   LOCK_ACTIVATION_FOR_SIGNATURE,
   RECORD_SIGNATURE_ATTEMPT,
   FIND_ACTIVATION_FOR_SIGNATURE,
@@ -277,7 +260,6 @@ export const ACTIVATION_STATEMENTS: readonly NamedStatement[] = [
   FIND_CREATED_ACTIVATION_BY_CODE,
   FIND_CREATED_ACTIVATION_BY_CODE_PREFIX,
   LIST_ACTIVATIONS_OF_USER,
-  LIST_EXPIRED_ACTIVATION_IDS,
   OLDEST_EXPIRED_ACTIVATION,
   LIST_ACTIVATION_HISTORY,
   LIST_SIGNATURE_AUDIT_OF_USER,
