@@ -286,7 +286,8 @@ function reportProblems(batch: CoreCall[], problems: (string | undefined)[]): vo
   const found = problems.flatMap((problem, i) =>
     problem === undefined ? [] : [`${batch[i].method.parent.typeName}/${batch[i].method.name} (${batch[i].credentials}) ${preview(batch[i].body)} → ${problem}`],
   );
-  expect(found).toEqual([]);
+  // The list as the message: the assertion's own rendering shortens it to "[ Array(1) ]".
+  expect(found, found.join("\n")).toEqual([]);
 }
 
 /** The start of a request body, printable, for the failure message. */

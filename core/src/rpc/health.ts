@@ -14,7 +14,7 @@ export function registerHealth(router: ConnectRouter, deps: Deps, serviceNames: 
   const currentStatus = async () => ((await deps.db.ping()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   router.service(Health, {
     async check(request) {
-      if (!known.has(request.service)) throw new ConnectError(`unknown service ${request.service}`, Code.NotFound);
+      if (!known.has(request.service)) throw new ConnectError(`unknown service ${shortened(request.service)}`, Code.NotFound);
       return { status: await currentStatus() };
     },
     async list() {
@@ -40,4 +40,11 @@ export function registerHealth(router: ConnectRouter, deps: Deps, serviceNames: 
       }
     },
   });
+}
+
+/** Longest part of an unknown service name echoed back: the answer travels in a trailer, which clients bound. */
+const MAX_ECHOED_NAME = 100;
+
+function shortened(name: string): string {
+  return name.length > MAX_ECHOED_NAME ? `${name.slice(0, MAX_ECHOED_NAME)}…` : name;
 }
