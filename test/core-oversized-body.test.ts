@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCoreForTest } from "./support/core-in-process.ts";
 import type { CoreUnderTest } from "./support/core-in-process.ts";
-import { bodyOf, sendAllThenRead } from "./support/raw-http.ts";
+import { bodyOf, chunked, sendAllThenRead } from "./support/raw-http.ts";
 
 // A body over the core's 1 MiB message limit over HTTP/1.1 (Connect, gRPC-Web), declared or chunked, is answered
 // with the protocol's own "too large" error even to a client that writes all of it before reading: the rest of the
@@ -22,17 +22,6 @@ const TEN_MB = Buffer.alloc(10 * 1024 * 1024, 0x0a);
 function head(extra: string, contentType = "application/proto"): string {
   const { host } = new URL(t.core.url);
   return `POST /powerauth.v3.PowerAuthService/GetSystemStatus HTTP/1.1\r\nHost: ${host}\r\nContent-Type: ${contentType}\r\n${extra}\r\n`;
-}
-
-/** Chunked transfer coding of `body` in 64 KiB chunks. */
-function chunked(body: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  for (let offset = 0; offset < body.length; offset += 64 * 1024) {
-    const chunk = body.subarray(offset, offset + 64 * 1024);
-    parts.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n"));
-  }
-  parts.push(Buffer.from("0\r\n\r\n"));
-  return Buffer.concat(parts);
 }
 
 describe("the core's HTTP/1.1 listener and a body over the message limit", () => {

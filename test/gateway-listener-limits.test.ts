@@ -5,7 +5,7 @@ import { startSoapGateway } from "../gateway-soap/src/server.ts";
 import type { SoapGateway } from "../gateway-soap/src/server.ts";
 import { startCoreForTest, TEST_ADMIN } from "./support/core-in-process.ts";
 import type { CoreUnderTest } from "./support/core-in-process.ts";
-import { openSocket, sendAllThenRead, sendAndAwaitClose, trickleUntilClosed, bodyOf } from "./support/raw-http.ts";
+import { bodyOf, chunked, openSocket, sendAllThenRead, sendAndAwaitClose, trickleUntilClosed } from "./support/raw-http.ts";
 import { buildEnvelope } from "./support/soap-client.ts";
 
 // Limits and timeouts of both gateways' listeners (#13 §3), against the real core with restricted access on:
@@ -48,17 +48,6 @@ function soapHead(extra: string): string {
 function restHead(path: string, extra: string, authorization = basic(TEST_ADMIN.username, TEST_ADMIN.password)): string {
   const { host } = new URL(rest.url);
   return `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAuthorization: ${authorization}\r\n${extra}\r\n`;
-}
-
-/** Chunked transfer coding of `body` in 64 KiB chunks. */
-function chunked(body: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  for (let offset = 0; offset < body.length; offset += 64 * 1024) {
-    const chunk = body.subarray(offset, offset + 64 * 1024);
-    parts.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n"));
-  }
-  parts.push(Buffer.from("0\r\n\r\n"));
-  return Buffer.concat(parts);
 }
 
 describe("SOAP gateway listener", () => {

@@ -18,12 +18,13 @@
  * Environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres:postgres@127.0.0.1:5432/postgres),
  * BENCH_SOAK_SECONDS, BENCH_SOAK_RATE.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { PowerAuthService } from "@powerauth/proto/powerauth/v3/powerauth_pb.js";
 import { LISTENING, startProcess } from "../../scripts/processes.ts";
+import { TEST_MASTER_DB_KEY_ENV } from "../support/master-db-key.ts";
 import { log, redact, runBench } from "./bench-output.ts";
 import type { RunningProcess } from "../../scripts/processes.ts";
 import { activateDevice, createTestApplication, verifySignatureRequest } from "../support/powerauth-flows.ts";
@@ -77,8 +78,8 @@ async function main(): Promise<void> {
         CORE_PORT: "0",
         DATABASE_URL: database.url,
         POWERAUTH_ACCESS_LOG: "false",
-        // Secrets at rest encrypted, as in production (a fresh key: the database is too).
-        POWERAUTH_MASTER_DB_ENCRYPTION_KEY: randomBytes(16).toString("base64"),
+        // Secrets at rest encrypted, as in production.
+        ...TEST_MASTER_DB_KEY_ENV,
         POWERAUTH_ADMIN_USERNAME: ADMIN.username,
         POWERAUTH_ADMIN_PASSWORD: ADMIN.password,
       },

@@ -109,3 +109,14 @@ export async function trickleUntilClosed(url: string, text: string, intervalMs: 
   clearInterval(timer);
   return { status: statusOf(Buffer.concat(received).toString("utf8")), closedAfterMs: performance.now() - started };
 }
+
+/** Chunked transfer coding of `body` in 64 KiB chunks. */
+export function chunked(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let offset = 0; offset < body.length; offset += 64 * 1024) {
+    const chunk = body.subarray(offset, offset + 64 * 1024);
+    parts.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n"));
+  }
+  parts.push(Buffer.from("0\r\n\r\n"));
+  return Buffer.concat(parts);
+}
