@@ -21,6 +21,18 @@ export interface Argon2Job {
  */
 export interface Argon2Runner {
   run(job: Argon2Job): Promise<Buffer>;
+  /**
+   * Holds a place for one job before it is known, or throws Argon2QueueFullError at once when none is free. A
+   * caller that must read before it can hash (an admin login reads the stored hash for its salt) learns that it
+   * would be refused before it spends the read: a refused login flood then costs no database round trip.
+   */
+  reserve(): Argon2Reservation;
+}
+
+/** A held place in the runner: `run` uses it (once), `release` gives it back unused; both may be called. */
+export interface Argon2Reservation {
+  run(job: Argon2Job): Promise<Buffer>;
+  release(): void;
 }
 
 /** Computes the tag on the calling thread; invalid parameters throw INVALID_INPUT. */
@@ -47,4 +59,5 @@ export function computeArgon2(job: Argon2Job): Buffer {
 /** Runs Argon2 on the calling thread, blocking it for the whole hash: tests and tools only, never the server. */
 export const inlineArgon2: Argon2Runner = {
   run: async (job) => computeArgon2(job),
+  reserve: () => ({ run: async (job) => computeArgon2(job), release() {} }),
 };

@@ -41,12 +41,11 @@ describe("Argon2i PUK hash", () => {
 
   it("hands every computation to the given runner (the core's worker pool) with the reference parameters", async () => {
     const jobs: Argon2Job[] = [];
-    const recording: Argon2Runner = {
-      run: async (job) => {
-        jobs.push(job);
-        return computeArgon2(job);
-      },
+    const run = async (job: Argon2Job) => {
+      jobs.push(job);
+      return computeArgon2(job);
     };
+    const recording: Argon2Runner = { run, reserve: () => ({ run, release() {} }) };
     const mcf = await hashPassword("1234567890", recording);
     expect(await verifyPasswordHash("1234567890", mcf, recording)).toBe(true);
     expect(jobs).toHaveLength(2);
@@ -60,7 +59,12 @@ describe("Argon2i PUK hash", () => {
 
   it("passes a runner's refusal through unchanged", async () => {
     const busy = new Error("queue full");
-    const refusing: Argon2Runner = { run: () => Promise.reject(busy) };
+    const refusing: Argon2Runner = {
+      run: () => Promise.reject(busy),
+      reserve: () => {
+        throw busy;
+      },
+    };
     await expect(hashPassword("1234567890", refusing)).rejects.toBe(busy);
     await expect(verifyPasswordHash("1234567890", hashPasswordSync("1"), refusing)).rejects.toBe(busy);
   });

@@ -12,13 +12,11 @@ import {
 
 function recordingRunner(): Argon2Runner & { jobs: Argon2Job[] } {
   const jobs: Argon2Job[] = [];
-  return {
-    jobs,
-    run: async (job) => {
-      jobs.push(job);
-      return computeArgon2(job);
-    },
+  const run = async (job: Argon2Job) => {
+    jobs.push(job);
+    return computeArgon2(job);
   };
+  return { jobs, run, reserve: () => ({ run, release() {} }) };
 }
 
 describe("admin password hash", () => {

@@ -26,7 +26,7 @@ export async function hashAdminPassword(password: string, argon2: Argon2Runner):
 }
 
 /** Verifies a password against a PHC Argon2id string in constant time; a malformed hash never matches. */
-export async function verifyAdminPassword(password: string, encoded: string, argon2: Argon2Runner): Promise<boolean> {
+export async function verifyAdminPassword(password: string, encoded: string, argon2: Pick<Argon2Runner, "run">): Promise<boolean> {
   const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(encoded);
   if (!match) return false;
   const [, memory, passes, parallelism, salt, hash] = match;

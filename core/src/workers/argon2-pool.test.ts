@@ -89,6 +89,30 @@ describe("createArgon2Pool", () => {
     }
   });
 
+  it("counts reserved places as taken: refuses a reservation or a job when they fill the pool, and frees a released one", async () => {
+    const small = createArgon2Pool({ threads: 1, maxQueue: 1 });
+    try {
+      const first = small.reserve();
+      const second = small.reserve();
+      expect(() => small.reserve()).toThrow(Argon2QueueFullError);
+      await expect(small.run(job())).rejects.toBeInstanceOf(Argon2QueueFullError);
+      second.release();
+      second.release();
+      const third = small.reserve();
+      expect(await first.run(job())).toEqual(computeArgon2(job()));
+      await expect(first.run(job())).rejects.toThrow("already used");
+      first.release();
+      // first's place was given back by its run, third's is still held: one more place is free, not two.
+      const fourth = small.reserve();
+      expect(() => small.reserve()).toThrow(Argon2QueueFullError);
+      third.release();
+      fourth.release();
+      expect(await small.run(job())).toEqual(computeArgon2(job()));
+    } finally {
+      await small.close();
+    }
+  });
+
   it("finishes queued jobs on close, then refuses new ones and ends its threads", async () => {
     const closing = createArgon2Pool({ threads: 2, maxQueue: 4 });
     const pending = [1, 2, 3, 4].map((n) => closing.run(job({ passes: n })));

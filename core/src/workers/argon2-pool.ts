@@ -42,6 +42,8 @@ export function createArgon2Pool(options: Argon2PoolOptions): Argon2Pool {
   const running = new Map<Worker, Task>();
   const queue: Task[] = [];
   let completed = 0;
+  /** Places held by {@link Argon2Runner.reserve} for jobs not submitted yet. */
+  let reserved = 0;
   let closing: Promise<void> | undefined;
   let onDrained: (() => void) | undefined;
 
@@ -90,17 +92,40 @@ export function createArgon2Pool(options: Argon2PoolOptions): Argon2Pool {
     if (queue.length === 0 && running.size === 0) onDrained?.();
   };
 
+  // Every place is a thread or a queue slot; running, queued and reserved jobs hold one each.
+  const full = () => running.size + queue.length + reserved >= options.threads + options.maxQueue;
+  const refusal = () => new Argon2QueueFullError(`${options.maxQueue} password hashes already waiting`);
+
+  const submit = (job: Argon2Job) => {
+    if (closing) return Promise.reject(new Error("Argon2 pool is closed"));
+    return new Promise<Buffer>((resolve, reject) => {
+      queue.push({ job, resolve, reject });
+      dispatch();
+    });
+  };
+
   return {
     run(job) {
-      if (closing) return Promise.reject(new Error("Argon2 pool is closed"));
-      const threadFree = idle.length > 0 || workers.size < options.threads;
-      if (!threadFree && queue.length >= options.maxQueue) {
-        return Promise.reject(new Argon2QueueFullError(`${options.maxQueue} password hashes already waiting`));
-      }
-      return new Promise<Buffer>((resolve, reject) => {
-        queue.push({ job, resolve, reject });
-        dispatch();
-      });
+      if (!closing && full()) return Promise.reject(refusal());
+      return submit(job);
+    },
+    reserve() {
+      if (closing) throw new Error("Argon2 pool is closed");
+      if (full()) throw refusal();
+      reserved++;
+      let held = true;
+      const release = () => {
+        if (held) reserved--;
+        held = false;
+      };
+      return {
+        run(job) {
+          if (!held) return Promise.reject(new Error("Argon2 reservation already used"));
+          release();
+          return submit(job);
+        },
+        release,
+      };
     },
     stats: () => ({ threads: workers.size, running: running.size, queued: queue.length, completed }),
     close() {

@@ -1,4 +1,4 @@
-import type { Argon2Runner } from "../../crypto/argon2.ts";
+import type { Argon2Reservation, Argon2Runner } from "../../crypto/argon2.ts";
 import { hashAdminPassword, UNKNOWN_ADMIN_PASSWORD_HASH, verifyAdminPassword } from "../../crypto/secret-hash.ts";
 import type { Db } from "../../persistence/db.ts";
 import { AdminUser } from "../../persistence/admin-user.entity.ts";
@@ -53,9 +53,12 @@ export async function authenticateAdmin(db: Db, argon2: Argon2Runner, guard: Adm
     guard.forget(key);
   }
   const end = guard.begin(username, clientAddress);
+  let hashPlace: Argon2Reservation | undefined;
   try {
+    // Refused before the read when every hashing place is taken: a login flood then costs no database work.
+    hashPlace = argon2.reserve();
     const user = await db.read((tx) => findAdminUserByUsername(tx, username));
-    const valid = await verifyAdminPassword(password, user?.passwordHash ?? UNKNOWN_ADMIN_PASSWORD_HASH, argon2);
+    const valid = await verifyAdminPassword(password, user?.passwordHash ?? UNKNOWN_ADMIN_PASSWORD_HASH, hashPlace);
     if (!user || !isActiveAdmin(user) || !valid) {
       guard.recordFailure(username, clientAddress);
       throw new AuthenticationError("Invalid admin credentials");
@@ -63,6 +66,7 @@ export async function authenticateAdmin(db: Db, argon2: Argon2Runner, guard: Adm
     guard.recordSuccess(username);
     guard.remember(key, { userId: user.id, passwordHash: user.passwordHash });
   } finally {
+    hashPlace?.release();
     end();
   }
 }
