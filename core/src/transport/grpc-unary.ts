@@ -4,6 +4,7 @@ import { Code, ConnectError, createHandlerContext } from "@connectrpc/connect";
 import type { ContextValues, Interceptor, MethodImplSpec } from "@connectrpc/connect";
 import { invokeUnaryImplementation } from "@connectrpc/connect/protocol";
 import { parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import { ENVELOPE_HEADER_BYTES, envelope } from "./grpc-envelope.ts";
 import { decodeOrMark } from "./malformed-request.ts";
 
 /** A unary method with its implementation, as Connect's router registered it. */
@@ -17,7 +18,6 @@ export interface UnaryGrpcOptions {
   contextValues(request: http2.Http2ServerRequest): ContextValues;
 }
 
-const ENVELOPE_HEADER_BYTES = 5;
 const RESPONSE_CONTENT_TYPE = "application/grpc+proto";
 /** Aborts a finished call's signal (which also stops its deadline timer); a reason, so no DOMException is built. */
 const CALL_FINISHED = new ConnectError("call finished", Code.Canceled);
@@ -167,14 +167,6 @@ function respond(response: http2.Http2ServerResponse, header: Headers, body: Buf
   response.addTrailers(toNodeHeaders(trailer));
   if (body) response.end(body);
   else response.end();
-}
-
-function envelope(message: Uint8Array): Buffer {
-  const framed = Buffer.allocUnsafe(ENVELOPE_HEADER_BYTES + message.length);
-  framed[0] = 0;
-  framed.writeUInt32BE(message.length, 1);
-  framed.set(message, ENVELOPE_HEADER_BYTES);
-  return framed;
 }
 
 /** The request's metadata without HTTP/2 pseudo-headers, as Connect's handlers see it. */
