@@ -25,6 +25,8 @@ import { PushCredential } from "./push-credential.entity.ts";
 import { RecoveryCode, RecoveryConfig, RecoveryPuk } from "./recovery.entity.ts";
 import { Token } from "./token.entity.ts";
 import { UniqueValue } from "./unique-value.entity.ts";
+import { allowDirectStatements } from "./sql-statement.ts";
+import type { DirectStatementRunner, NamedStatement } from "./sql-statement.ts";
 import type { Tx } from "./tx.ts";
 
 export interface DbOptions {
@@ -97,11 +99,12 @@ export interface PoolUse {
   waiting: number;
 }
 
-/** What `pg`'s pool tells about itself. */
+/** What `pg`'s pool tells about itself, and the one way this module queries it directly. */
 interface CountingPool {
   readonly totalCount: number;
   readonly idleCount: number;
   readonly waitingCount: number;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 export const entities = [
@@ -129,6 +132,7 @@ export const entities = [
 /** The one composition root of persistence: opens the database and runs pending migrations. */
 export async function initOrm(options: DbOptions = {}): Promise<Db> {
   let pgPool: CountingPool | undefined;
+  let direct: DirectStatementRunner | undefined;
   const commitObservers = new Set<CommitObserver>();
   const common = {
     entities,
@@ -150,6 +154,7 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
           ...postgresTimeouts(options),
           onPoolCreated: (pool: Parameters<typeof prepareStatementsOnConnect>[0] & CountingPool) => {
             pgPool = pool;
+            direct = directStatements(pool);
             prepareStatementsOnConnect(pool, [...ACTIVATION_STATEMENTS, ...CALLBACK_EVENT_STATEMENTS, ...OPERATION_STATEMENTS]);
           },
         },
@@ -178,6 +183,8 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
     },
     async read(work) {
       const unit = rootEm.fork();
+      // PostgreSQL only: PGlite has one connection, which a concurrent transaction may be holding.
+      if (direct) allowDirectStatements(unit, direct);
       const result = await work(unit).catch(translateDatabaseError);
       announceCommitted(unit, commitObservers);
       return result;
@@ -211,6 +218,14 @@ export async function initOrm(options: DbOptions = {}): Promise<Db> {
       return { max: options.poolSize ?? DEFAULT_POOL_SIZE, open: totalCount, inUse: totalCount - idleCount, waiting: waitingCount };
     },
     close: () => orm.close(true),
+  };
+}
+
+/** One autocommit statement on a pooled connection, as the named prepared statement it is on every connection. */
+function directStatements(pool: CountingPool): DirectStatementRunner {
+  return async <Row>(statement: NamedStatement, params: readonly unknown[]) => {
+    const result = await pool.query({ name: statement.name, text: statement.text, values: params as unknown[] });
+    return result.rows as Row[];
   };
 }
 

@@ -5,9 +5,10 @@ import { loadConfig } from "../config.ts";
 import { ActivationKeyCache } from "../domain/activations/activation-keys.ts";
 import { createApplication } from "../domain/applications/applications.ts";
 import { verifyOnlineSignature } from "../domain/signatures/online-signature.ts";
-import { FIND_ACTIVATION_FOR_SIGNATURE, RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED } from "./activation.sql.ts";
+import { FIND_ACTIVATION_FOR_SIGNATURE, LOCK_ACTIVATION_FOR_SIGNATURE, RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED } from "./activation.sql.ts";
 import { initOrm } from "./db.ts";
 import type { Db } from "./db.ts";
+import { executeStatement } from "./sql-statement.ts";
 
 // Named prepared statements are a PostgreSQL connection feature (pg's `{ name, text }` queries); PGlite runs
 // the same text unnamed, so there is nothing to observe there.
@@ -40,5 +41,23 @@ describe.runIf(testDatabaseServerUrl())("named prepared statements on PostgreSQL
     const byName = new Map(prepared.map((row) => [row.name, row.statement]));
     expect(byName.get(FIND_ACTIVATION_FOR_SIGNATURE.name)).toBe(FIND_ACTIVATION_FOR_SIGNATURE.text);
     expect(byName.get(RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED.name)).toBe(RECORD_SIGNATURE_ATTEMPT_IF_UNCHANGED.text);
+  });
+
+  it("runs a read's statements straight on the pool, with the same rows as inside a transaction", async () => {
+    const settings = loadConfig({});
+    const application = await createApplication(db, {}, { name: "direct-statements" });
+    const device = await activateThroughDomain(db, settings, application);
+    const params = [device.activationId, device.applicationKey];
+    const inTransaction = await db.transaction((tx) => executeStatement(tx, FIND_ACTIVATION_FOR_SIGNATURE, params));
+    const direct = await db.read((tx) => {
+      // Not through the entity manager's kysely: this would throw.
+      tx.getKysely = () => {
+        throw new Error("went through kysely");
+      };
+      return executeStatement(tx, FIND_ACTIVATION_FOR_SIGNATURE, params);
+    });
+    expect(inTransaction).toHaveLength(1);
+    expect(direct).toEqual(inTransaction);
+    await expect(db.read((tx) => executeStatement(tx, LOCK_ACTIVATION_FOR_SIGNATURE, params))).rejects.toThrow("must run inside db.transaction");
   });
 });
