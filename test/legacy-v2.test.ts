@@ -16,6 +16,7 @@ import {
   verifySignatureRequest,
 } from "./support/powerauth-flows.ts";
 import type { TestApplication } from "./support/powerauth-flows.ts";
+import { scrape, valueOf } from "./support/prometheus-text.ts";
 import type { SimSignatureType, SimulatedDevice } from "./simulator/index.ts";
 
 // Protocol 2.x end to end, through gRPC and through the SOAP v2 and v3 ports (every SOAP answer validated
@@ -160,8 +161,12 @@ describeEachSurface((t, app) => {
       ]);
 
       await t.v3.blockActivation({ activationId, reason: "LOST" });
+      const beforeBlocked = await scrape(t.core.url);
       const blocked = await t.v2.vaultUnlock({ ...device.createVaultUnlockRequestV2(), signatureType: SignatureTypeV2.POSSESSION_KNOWLEDGE });
       expect(blocked).toMatchObject({ signatureValid: false, activationStatus: ActivationStatusV2.REMOVED, userId: "UNKNOWN" });
+      // Answered as unknown, but the refusal was audited, so it is counted as VerifySignature's would be.
+      const blockedCount = (samples: Awaited<ReturnType<typeof scrape>>) => valueOf(samples, "powerauth_signature_verifications_total", { result: "blocked" }) ?? 0;
+      expect(blockedCount(await scrape(t.core.url)) - blockedCount(beforeBlocked)).toBe(1);
       await t.v3.unblockActivation({ activationId });
       expect((await signAndVerify(t.v3, device)).signatureValid).toBe(true);
       await t.v3.removeActivation({ activationId });
@@ -198,6 +203,7 @@ describeEachSurface((t, app) => {
 
     it("answers a wrong PIN without the key (counted), refuses one-factor signatures (ERR0012), and reports an unknown activation as REMOVED", async () => {
       const { device, activationId } = await activateDeviceV2(t, app);
+      const before = await scrape(t.core.url);
       const request = device.createVaultUnlockRequestV2();
       const wrong = await t.v2.vaultUnlock({ ...corruptSignature(request), signatureType: SignatureTypeV2.POSSESSION_KNOWLEDGE });
       expect(wrong).toMatchObject({ activationId, signatureValid: false, activationStatus: ActivationStatusV2.ACTIVE, remainingAttempts: 4n });
@@ -206,6 +212,11 @@ describeEachSurface((t, app) => {
       expect(await errorCodeOf(t.v2.vaultUnlock({ ...possession, signatureType: SignatureTypeV2.POSSESSION }))).toBe("ERR0012");
       const unknown = await t.v2.vaultUnlock({ ...request, activationId: randomUUID(), signatureType: SignatureTypeV2.POSSESSION_KNOWLEDGE });
       expect(unknown).toMatchObject({ signatureValid: false, userId: "UNKNOWN", activationStatus: ActivationStatusV2.REMOVED, remainingAttempts: 0n });
+      // In the core's signature verification counter, as VerifySignature's: only the wrong PIN was checked.
+      const after = await scrape(t.core.url);
+      const verifications = (result: string) =>
+        (valueOf(after, "powerauth_signature_verifications_total", { result }) ?? 0) - (valueOf(before, "powerauth_signature_verifications_total", { result }) ?? 0);
+      expect([verifications("valid"), verifications("invalid"), verifications("blocked")]).toEqual([0, 1, 0]);
       expect(await signAndVerify(t.v3, device)).toMatchObject({ signatureValid: true });
     });
   });

@@ -20,55 +20,15 @@ import type { SoapGateway } from "../gateway-soap/src/server.ts";
 import { startCoreForTest, TEST_ADMIN } from "./support/core-in-process.ts";
 import type { CoreUnderTest } from "./support/core-in-process.ts";
 import { createScratchDatabase, testDatabaseServerUrl, withAdminClient } from "./support/database.ts";
-import { activateDevice, corruptSignature, createTestApplication, verifySignatureRequest } from "./support/powerauth-flows.ts";
+import { activateDevice, corruptSignature, createTestApplication, vaultUnlockRequest, verifySignatureRequest } from "./support/powerauth-flows.ts";
 import type { TestApplication } from "./support/powerauth-flows.ts";
 import { startCallbackReceiver } from "./support/callback-receiver.ts";
+import { parseMetrics, scrape, valueOf } from "./support/prometheus-text.ts";
+import type { Sample } from "./support/prometheus-text.ts";
 import { createSoapProtoClient } from "./support/soap-proto-client.ts";
 
 const VERIFY_SIGNATURE = "powerauth.v3.PowerAuthService/VerifySignature";
 const ADMIN_BASIC = `Basic ${Buffer.from(`${TEST_ADMIN.username}:${TEST_ADMIN.password}`).toString("base64")}`;
-
-/** One sample of the Prometheus text format: `name{label="value",…} number`. */
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/**
- * Parses the Prometheus text exposition format strictly enough to fail on anything malformed: every line is a
- * `# HELP`/`# TYPE` comment or a sample whose value is a number.
- */
-function parseMetrics(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    expect(match, `not a sample line: ${line}`).not.toBeNull();
-    const [, name, labelText = "", valueText] = match!;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of labelText.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
-    // Go's float parsing, which Prometheus uses, takes NaN in any case (prom-client writes "Nan").
-    const value = valueText === "+Inf" ? Infinity : valueText === "-Inf" ? -Infinity : Number(valueText);
-    expect(Number.isNaN(value) && valueText.toLowerCase() !== "nan", `not a number in: ${line}`).toBe(false);
-    samples.push({ name, labels, value });
-  }
-  return samples;
-}
-
-/** The value of the one sample of `name` whose labels include `labels`; undefined when there is none. */
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value));
-  expect(found.length, `${name} ${JSON.stringify(labels)} matches more than one sample`).toBeLessThanOrEqual(1);
-  return found[0]?.value;
-}
-
-async function scrape(baseUrl: string): Promise<Sample[]> {
-  const response = await fetch(`${baseUrl}/metrics`);
-  expect(response.status).toBe(200);
-  expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-  return parseMetrics(await response.text());
-}
 
 async function statusOf(url: string, init?: RequestInit): Promise<number> {
   const response = await fetch(url, init);
@@ -196,6 +156,23 @@ describe("the core's observability endpoints", () => {
     expect(delta("powerauth_signature_verifications_total", { result: "blocked" })).toBe(1);
     expect(delta("powerauth_signature_verifications_total", { result: "invalid" })).toBe(0);
     expect(delta("powerauth_activation_status_changes_total", { status: "BLOCKED" })).toBe(1);
+  });
+
+  it("counts VaultUnlock's signature like VerifySignature's, and not an unlock refused before its signature is checked", async () => {
+    const { device } = await activateDevice(t.grpc, app, { maxFailureCount: 2n });
+    const before = await scrape(t.core.url);
+    expect((await t.grpc.vaultUnlock(vaultUnlockRequest(device))).signatureValid).toBe(true);
+    expect((await t.grpc.vaultUnlock(vaultUnlockRequest(device, { wrongPin: true }))).signatureValid).toBe(false);
+    expect((await t.grpc.vaultUnlock({ ...vaultUnlockRequest(device), activationId: crypto.randomUUID() })).signatureValid).toBe(false);
+    const afterTwo = await scrape(t.core.url);
+    // The second wrong PIN is the last allowed failure.
+    expect((await t.grpc.vaultUnlock(vaultUnlockRequest(device, { wrongPin: true }))).signatureValid).toBe(false);
+    const afterBlock = await scrape(t.core.url);
+
+    const delta = (from: Sample[], to: Sample[], result: string) =>
+      (valueOf(to, "powerauth_signature_verifications_total", { result }) ?? 0) - (valueOf(from, "powerauth_signature_verifications_total", { result }) ?? 0);
+    expect([delta(before, afterTwo, "valid"), delta(before, afterTwo, "invalid"), delta(before, afterTwo, "blocked")]).toEqual([1, 1, 0]);
+    expect([delta(afterTwo, afterBlock, "valid"), delta(afterTwo, afterBlock, "invalid"), delta(afterTwo, afterBlock, "blocked")]).toEqual([0, 0, 1]);
   });
 
   it("reports the callback backlog and how far behind expiry is, from the database at scrape time", async () => {

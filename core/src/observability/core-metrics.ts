@@ -29,7 +29,7 @@ export class CoreMetrics implements CommitObserver {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const verifications = this.counter("powerauth_signature_verifications_total", "Signature verifications (VerifySignature, VerifyOfflineSignature) by result; blocked = refused with the activation BLOCKED.", "result");
+    const verifications = this.counter("powerauth_signature_verifications_total", "Signature verifications (VerifySignature, VerifyOfflineSignature, VaultUnlock) by result; blocked = refused with the activation BLOCKED.", "result");
     this.signatures = seriesOf(verifications, SIGNATURE_RESULTS);
     const changes = this.counter("powerauth_activation_status_changes_total", "Committed activation status changes, by new status.", "status");
     this.statusChanges = seriesOf(changes, Object.keys(ActivationStatus) as ActivationStatusName[]);

@@ -22,7 +22,7 @@ import {
 
 /** The legacy v2 service (protocol 2.x): key exchange, vault unlock, tokens and E2E keys of 2.x devices. */
 export function legacyHandlers(deps: Deps): ServiceImpl<typeof PowerAuthService> {
-  const { db, config, activationKeys } = deps;
+  const { db, config, activationKeys, metrics } = deps;
   return {
     async prepareActivation(request) {
       return toProtoPrepareActivationV2(await prepareActivationV2(db, config, fromProtoPrepareActivationV2(request)));
@@ -31,7 +31,9 @@ export function legacyHandlers(deps: Deps): ServiceImpl<typeof PowerAuthService>
       return toProtoCreateActivationV2(await createActivationV2(db, config, fromProtoCreateActivationV2(request)));
     },
     async vaultUnlock(request) {
-      return toProtoVaultUnlockV2(await vaultUnlockV2(db, config, activationKeys, fromProtoVaultUnlockV2(request)));
+      const result = await vaultUnlockV2(db, config, activationKeys, fromProtoVaultUnlockV2(request));
+      if (result.verdict) metrics.countSignatureVerification(result.verdict);
+      return toProtoVaultUnlockV2(result);
     },
     async getPersonalizedEncryptionKey(request) {
       return toProtoGetPersonalizedEncryptionKey(await getPersonalizedEncryptionKey(db, activationKeys, fromProtoGetPersonalizedEncryptionKey(request)));

@@ -6,10 +6,13 @@ import { fromProtoVaultUnlock, toProtoVaultUnlock } from "./vault.mapping.ts";
 
 /** Secure vault unlock of the v3 service. */
 export function vaultHandlers(deps: Deps): Partial<ServiceImpl<typeof PowerAuthService>> {
-  const { db, config, activationKeys } = deps;
+  const { db, config, activationKeys, metrics } = deps;
   return {
     async vaultUnlock(request) {
-      return toProtoVaultUnlock(await vaultUnlock(db, config, activationKeys, fromProtoVaultUnlock(request)));
+      const result = await vaultUnlock(db, config, activationKeys, fromProtoVaultUnlock(request));
+      // As VerifySignature, after the commit; an unlock refused before its signature was checked is no verification.
+      if (result.verdict) metrics.countSignatureVerification(result.verdict);
+      return toProtoVaultUnlock(result);
     },
   };
 }

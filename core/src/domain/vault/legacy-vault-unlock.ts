@@ -9,6 +9,7 @@ import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { verifyOnlineSignatureOfLocked } from "../signatures/online-signature.ts";
 import { AdditionalInfoKey } from "../signatures/signature-audit-log.ts";
+import type { SignatureVerdict } from "../signatures/signature-verification.ts";
 
 /** The longest unlock reason the reference accepts (the column it audits into). */
 const MAX_REASON_LENGTH = 255;
@@ -26,6 +27,8 @@ export interface LegacyVaultUnlockResult {
   signatureValid: boolean;
   /** Only after a valid signature: KEY_ENCRYPTION_VAULT under KDF(KEY_TRANSPORT, counter). */
   encryptedVaultEncryptionKey: Buffer | null;
+  /** The signature check's verdict; absent when the activation was not found, so nothing was checked. */
+  verdict?: SignatureVerdict;
 }
 
 /**
@@ -73,7 +76,7 @@ export async function vaultUnlockV2(
     );
     // The row as the signature check left it (counter, failures, status); the lock is still ours.
     const activation = await lockActivation(tx, input.activationId);
-    if (!activation || activation.activationStatus !== ActivationStatus.ACTIVE) return unknown;
+    if (!activation || activation.activationStatus !== ActivationStatus.ACTIVE) return { ...unknown, verdict };
     const encryptedVaultEncryptionKey = verdict.signatureValid
       ? encryptVaultKeyAtCounter(activationKeys, activation, activation.counter)
       : null;
@@ -88,6 +91,7 @@ export async function vaultUnlockV2(
       remainingAttempts: verdict.signatureValid ? activation.maxFailedAttempts : activation.maxFailedAttempts - activation.failedAttempts,
       signatureValid: verdict.signatureValid,
       encryptedVaultEncryptionKey,
+      verdict,
     };
   });
 }

@@ -12,16 +12,21 @@ import { ServiceError, ServiceErrors } from "../errors.ts";
 import type { ServiceSettings } from "../service-settings.ts";
 import { verifyOnlineSignatureOfLocked } from "../signatures/online-signature.ts";
 import { AdditionalInfoKey } from "../signatures/signature-audit-log.ts";
+import type { SignatureVerdict } from "../signatures/signature-verification.ts";
 
 /** What the reference accepts as a vault unlock reason. */
 const REASON_PATTERN = /^[A-Za-z0-9_\-.]{3,255}$/;
 const REASON_NOT_SPECIFIED = "NOT_SPECIFIED";
 
-/** VaultUnlock's answer: the encrypted payload is absent when the request never got as far as decryption. */
+/**
+ * VaultUnlock's answer: the encrypted payload is absent when the request never got as far as decryption, the
+ * signature's verdict when it never got as far as the signature check.
+ */
 export interface VaultUnlockResult {
   signatureValid: boolean;
   encryptedData?: Buffer;
   mac?: Buffer;
+  verdict?: SignatureVerdict;
 }
 
 /**
@@ -82,6 +87,6 @@ export async function vaultUnlock(
       ? encodeBase64(encryptVaultEncryptionKey(material.keys.transport, material.keys.vaultEncryption))
       : null;
     const response = sealJsonResponse(opened.context, { encryptedVaultEncryptionKey });
-    return { signatureValid: verdict.signatureValid, encryptedData: response.encryptedData, mac: response.mac };
+    return { signatureValid: verdict.signatureValid, encryptedData: response.encryptedData, mac: response.mac, verdict };
   });
 }
