@@ -23,6 +23,7 @@ import { createScratchDatabase, testDatabaseServerUrl, withAdminClient } from ".
 import { activateDevice, corruptSignature, createTestApplication, vaultUnlockRequest, verifySignatureRequest } from "./support/powerauth-flows.ts";
 import type { TestApplication } from "./support/powerauth-flows.ts";
 import { startCallbackReceiver } from "./support/callback-receiver.ts";
+import { createResponseChecker } from "./support/openapi-responses.ts";
 import { parseMetrics, scrape, valueOf } from "./support/prometheus-text.ts";
 import type { Sample } from "./support/prometheus-text.ts";
 import { createSoapProtoClient } from "./support/soap-proto-client.ts";
@@ -276,7 +277,13 @@ describe("the gateways' observability endpoints", () => {
   });
 
   it("REST: serves the three paths without credentials, still asks for them everywhere else, and counts by route", async () => {
-    for (const path of ["/metrics", "/health/live", "/health/ready"]) expect(await statusOf(`${rest.url}${path}`), path).toBe(200);
+    const documentation = createResponseChecker();
+    for (const path of ["/metrics", "/health/live", "/health/ready"]) {
+      const response = await fetch(`${rest.url}${path}`);
+      expect(response.status, path).toBe(200);
+      // As the gateway's OpenAPI document describes them.
+      expect(documentation.checkText("GET", path, response.status, response.headers.get("content-type"), await response.text())).toEqual([]);
+    }
     expect(await statusOf(`${rest.url}/admin/applications`)).toBe(401);
     expect(await statusOf(`${rest.url}/admin/applications`, { headers: { authorization: ADMIN_BASIC } })).toBe(200);
     expect(await statusOf(`${rest.url}/no/such/path?x=1`, { headers: { authorization: ADMIN_BASIC } })).toBe(404);

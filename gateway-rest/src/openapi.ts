@@ -1,8 +1,9 @@
 // The OpenAPI 3.1 description of the Cloud Admin API as this gateway serves it: every route of routes.ts with
 // its request and response bodies (as the mapping modules read and write them), the error envelope of
-// errors.ts and HTTP Basic. Served at /v3/api-docs; tests check it against a validator, against the router
-// (every route documented, every documented route served) and against every response the end-to-end tests
-// receive, so the document cannot drift from the code unnoticed.
+// errors.ts and HTTP Basic, and the observability paths answered before any credential check
+// (observability.ts). Served at /v3/api-docs; tests check it against a validator, against the router and the
+// observability paths (every path documented, every documented path served) and against every response the
+// end-to-end tests receive, so the document cannot drift from the code unnoticed.
 
 type Schema = Record<string, unknown>;
 
@@ -301,15 +302,80 @@ function operation(spec: OperationSpec): Schema {
   };
 }
 
-function operationId(spec: OperationSpec): string {
+function operationId(spec: { method: string; path: string }): string {
   const words = `${spec.method} ${spec.path}`.replace(/[{}]/g, "").split(/[^A-Za-z0-9]+/).filter((word) => word !== "");
   return words.map((word, i) => (i === 0 ? word : word[0].toUpperCase() + word.slice(1))).join("");
+}
+
+const PLAIN_TEXT = "text/plain; charset=utf-8";
+/** The Prometheus text exposition format, as prom-client's registry declares it. */
+const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+type ProbeSpec = {
+  path: string;
+  summary: string;
+  description: string;
+  responses: Record<string, { description: string; mediaType: string; body: Schema }>;
+};
+
+/** The paths of core/src/observability/http-endpoints.ts, as the gateway answers them (text, never JSON). */
+const OBSERVABILITY: readonly ProbeSpec[] = [
+  {
+    path: "/metrics",
+    summary: "Prometheus metrics of this gateway",
+    description:
+      "powerauth_rest_requests_total{route,status} and powerauth_rest_request_duration_seconds{route} (route = the API's path template, " +
+      "or `other` outside the API; the observability paths are not counted), beside Node's process metrics.",
+    responses: {
+      "200": { description: "The metrics in the Prometheus text exposition format 0.0.4.", mediaType: PROMETHEUS_TEXT, body: { type: "string" } },
+      "500": { description: "The metrics could not be collected.", mediaType: PLAIN_TEXT, body: { const: "metrics unavailable\n" } },
+    },
+  },
+  {
+    path: "/health/live",
+    summary: "Liveness",
+    description: "200 while the process runs; it does not ask the core.",
+    responses: { "200": { description: "The process runs.", mediaType: PLAIN_TEXT, body: { const: "live\n" } } },
+  },
+  {
+    path: "/health/ready",
+    summary: "Readiness",
+    description: "Whether the gateway can do its work now: the core answers its gRPC health check (service \"\") SERVING within 1 s.",
+    responses: {
+      "200": { description: "The core answered SERVING.", mediaType: PLAIN_TEXT, body: { const: "ready\n" } },
+      "503": {
+        description: "The core answered otherwise, could not be reached or did not answer within 1 s.",
+        mediaType: PLAIN_TEXT,
+        body: { const: "not ready\n" },
+      },
+    },
+  },
+];
+
+/** GET with the body, HEAD with the same status and headers and no body; other methods answer 405 (Allow: GET, HEAD). */
+function probeOperations(spec: ProbeSpec): Record<string, Schema> {
+  const headers = { "Cache-Control": { description: "Never cached.", schema: { const: "no-store" } } };
+  const described = (method: "get" | "head", withBody: boolean): Schema => ({
+    tags: ["Observability"],
+    summary: spec.summary,
+    description: `${spec.description} Needs no credentials. Any method but GET and HEAD answers 405 with Allow: GET, HEAD.`,
+    operationId: operationId({ method, path: spec.path }),
+    security: [],
+    responses: Object.fromEntries(
+      Object.entries(spec.responses).map(([status, { description, mediaType, body }]) => [
+        status,
+        { description, headers, ...(withBody && { content: { [mediaType]: { schema: body } } }) },
+      ]),
+    ),
+  });
+  return { get: described("get", true), head: described("head", false) };
 }
 
 /** The document: built once per gateway from the tables above (plain data, no module state). */
 export function createOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, Schema>> = {};
   for (const spec of OPERATIONS) (paths[spec.path] ??= {})[spec.method] = operation(spec);
+  for (const spec of OBSERVABILITY) paths[spec.path] = probeOperations(spec);
   return {
     openapi: "3.1.0",
     info: {
@@ -317,10 +383,11 @@ export function createOpenApiDocument(): Record<string, unknown> {
       version: "1.0",
       description:
         "Administration of applications, their configuration, callbacks, push credentials and telemetry. Every call needs HTTP Basic " +
-        "credentials of an admin user; failures use one envelope: {\"status\":\"ERROR\",\"responseObject\":{\"code\",\"message\",\"violations\"?}}.",
+        "credentials of an admin user; failures use one envelope: {\"status\":\"ERROR\",\"responseObject\":{\"code\",\"message\",\"violations\"?}}. " +
+        "The observability paths (/metrics, /health/live, /health/ready) need no credentials and answer plain text.",
     },
     security: [{ basicAuth: [] }],
-    tags: ["Applications", "Application configuration", "Callbacks", "Internal", "Push", "Telemetry"].map((name) => ({ name })),
+    tags: ["Applications", "Application configuration", "Callbacks", "Internal", "Push", "Telemetry", "Observability"].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { basicAuth: { type: "http", scheme: "basic" } },

@@ -22,6 +22,11 @@ export interface ResponseChecker {
   check(method: string, path: string, status: number, body: unknown): string[] | undefined;
   /** The documented operation for a method and a concrete path, as `METHOD /template`. */
   operationOf(method: string, path: string): string | undefined;
+  /**
+   * Problems with a plain-text answer of a path without parameters (the observability paths): its status must be
+   * documented, and for GET its media type and body too; HEAD has no body.
+   */
+  checkText(method: string, path: string, status: number, contentType: string | null, body: string): string[];
 }
 
 export function createResponseChecker(): ResponseChecker {
@@ -47,9 +52,22 @@ export function createResponseChecker(): ResponseChecker {
     return found && `${method.toUpperCase()} ${found.template}`;
   };
 
+  const checkText = (method: string, path: string, status: number, contentType: string | null, body: string): string[] => {
+    const answer = `${method} ${path} → ${status}`;
+    const response = document.paths[path]?.[method.toLowerCase()]?.responses[String(status)];
+    if (!response) return [`${answer}: not documented`];
+    const documented = Object.entries(response.content ?? {});
+    if (documented.length === 0) return body === "" ? [] : [`${answer}: a body where the document has none`];
+    const [mediaType, { schema }] = documented[0];
+    if (contentType !== mediaType) return [`${answer}: content-type ${contentType}, documented ${mediaType}`];
+    const validate = ajv.compile(schema as object);
+    return validate(body) ? [] : (validate.errors ?? []).map((error) => `${answer}: (body) ${error.message}`);
+  };
+
   return {
     isRestPath: (path) => REST_PREFIXES.some((prefix) => path.startsWith(prefix)),
     operationOf,
+    checkText,
     check(method, path, status, body) {
       if (!REST_PREFIXES.some((prefix) => path.startsWith(prefix))) return undefined;
       const operation = operationOf(method, path);

@@ -31,7 +31,9 @@ export type ObservabilityHandler = (req: ProbeRequest, res: ProbeResponse) => bo
 /** A probe must hear back well within an orchestrator's probe timeout (commonly 1 s or more). */
 export const DEFAULT_READY_TIMEOUT_MS = 1000;
 
-const PATHS = new Set(["/metrics", "/health/live", "/health/ready"]);
+/** The paths this module answers (the REST gateway's OpenAPI document lists them too). */
+export const OBSERVABILITY_PATHS: readonly string[] = ["/metrics", "/health/live", "/health/ready"];
+const PATHS = new Set(OBSERVABILITY_PATHS);
 
 /**
  * `GET /metrics` (Prometheus text), `GET /health/live` (200 while the process runs) and `GET /health/ready`
