@@ -1,7 +1,6 @@
 import { Gauge } from "prom-client";
 import type { Registry } from "prom-client";
-import { ActivationStatus } from "../domain/activations/activation-status.ts";
-import { oldestExpiredActivation } from "../persistence/activation.repository.ts";
+import { oldestAbandonedActivation } from "../persistence/activation.repository.ts";
 import { callbackQueueStats } from "../persistence/callback-event.repository.ts";
 import type { Db, PoolUse } from "../persistence/db.ts";
 import { oldestOverdueOperation } from "../persistence/operation.repository.ts";
@@ -74,7 +73,7 @@ async function backlogOf(db: Db): Promise<Backlog> {
       callbacksProcessing: queue.processing,
       oldestPendingCallbackAt: queue.oldestPendingAt,
       oldestOverdueOperationAt: await oldestOverdueOperation(tx, now),
-      oldestAbandonedActivationAt: await oldestExpiredActivation(tx, [ActivationStatus.CREATED, ActivationStatus.OTP_USED], now),
+      oldestAbandonedActivationAt: await oldestAbandonedActivation(tx, now),
     };
   });
 }

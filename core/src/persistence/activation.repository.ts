@@ -8,7 +8,7 @@ import {
   INSERT_ACTIVATION_HISTORY,
   LIST_ACTIVATION_HISTORY,
   LIST_ACTIVATIONS_OF_USER,
-  OLDEST_EXPIRED_ACTIVATION,
+  OLDEST_ABANDONED_ACTIVATION,
   LIST_SIGNATURE_AUDIT_OF_USER,
   LOCK_ACTIVATION,
   LOCK_ACTIVATION_FOR_SIGNATURE,
@@ -324,9 +324,9 @@ export async function listActivationsOfUser(tx: Tx, userId: string, applicationI
   return rows.map(toActivationRecord);
 }
 
-/** When the longest-overdue activation in one of `statuses` expired (before `now`); null when none is overdue. */
-export async function oldestExpiredActivation(tx: Tx, statuses: number[], now: Date): Promise<Date | null> {
-  const [row] = await executeStatement<{ expired_at: TimestampColumn | null }>(tx, OLDEST_EXPIRED_ACTIVATION, [statuses, timestampParam(now)]);
+/** When the longest-overdue activation still pending (CREATED, OTP_USED) expired (before `now`); null when none is overdue. */
+export async function oldestAbandonedActivation(tx: Tx, now: Date): Promise<Date | null> {
+  const [row] = await executeStatement<{ expired_at: TimestampColumn | null }>(tx, OLDEST_ABANDONED_ACTIVATION, [timestampParam(now)]);
   return row?.expired_at ? toDate(row.expired_at) : null;
 }
 

@@ -34,4 +34,15 @@ describe("entities, migrations and hand-written SQL", () => {
       }
     });
   });
+
+  it("pa_activation is vacuumed after a fixed number of dead rows, indexes included, whatever its size (migration 0011)", async () => {
+    const [table] = await database.db.read((tx) =>
+      tx.getConnection().execute<{ reloptions: string[] | null }[]>(`select reloptions from pg_class where relname = 'pa_activation'`),
+    );
+    expect([...(table.reloptions ?? [])].sort()).toEqual([
+      "autovacuum_vacuum_scale_factor=0",
+      "autovacuum_vacuum_threshold=10000",
+      "vacuum_index_cleanup=on",
+    ]);
+  });
 });

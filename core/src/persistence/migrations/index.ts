@@ -8,6 +8,7 @@ import { Migration0007PushTelemetry } from "./0007-push-telemetry.ts";
 import { Migration0008UniqueValues } from "./0008-unique-values.ts";
 import { Migration0009SecretKeyIds } from "./0009-secret-key-ids.ts";
 import { Migration0010PendingActivationExpiry } from "./0010-pending-activation-expiry.ts";
+import { Migration0011ActivationUpkeep } from "./0011-activation-upkeep.ts";
 
 /** Every migration in order. New ones are appended, never edited once released. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: "0008-unique-values", class: Migration0008UniqueValues },
   { name: "0009-secret-key-ids", class: Migration0009SecretKeyIds },
   { name: "0010-pending-activation-expiry", class: Migration0010PendingActivationExpiry },
+  { name: "0011-activation-upkeep", class: Migration0011ActivationUpkeep },
 ];
