@@ -26,6 +26,7 @@ import { startCallbackReceiver } from "./support/callback-receiver.ts";
 import { createResponseChecker } from "./support/openapi-responses.ts";
 import { parseMetrics, scrape, valueOf } from "./support/prometheus-text.ts";
 import type { Sample } from "./support/prometheus-text.ts";
+import { openSocket } from "./support/raw-http.ts";
 import { createSoapProtoClient } from "./support/soap-proto-client.ts";
 
 const VERIFY_SIGNATURE = "powerauth.v3.PowerAuthService/VerifySignature";
@@ -294,6 +295,73 @@ describe("the gateways' observability endpoints", () => {
     expect(valueOf(samples, "powerauth_rest_requests_total", { route: "other", status: "404" })).toBe(1);
     expect(valueOf(samples, "powerauth_rest_request_duration_seconds_count", { route: "GET /admin/applications" })).toBe(2);
     expect(samples.some((s) => s.name === "process_resident_memory_bytes")).toBe(true);
+  });
+});
+
+/**
+ * What `GET /health/ready` answers once the gateway has begun to stop. A request the gateway is in the middle
+ * of (it has said `100 Continue`, its body is not there yet) keeps the connection open through `close()`; the
+ * probe is pipelined behind that body on the same connection, so the gateway reads it only after its stop began.
+ */
+async function readinessWhileStopping(baseUrl: string, inFlight: { head: string; body: string }, close: () => Promise<void>) {
+  const socket = await openSocket(baseUrl);
+  let received = "";
+  const continued = new Promise<void>((resolve) =>
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("utf8");
+      if (received.includes("HTTP/1.1 100 Continue\r\n\r\n")) resolve();
+    }),
+  );
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  socket.write(`${inFlight.head}Expect: 100-continue\r\nContent-Length: ${Buffer.byteLength(inFlight.body)}\r\n\r\n`);
+  await continued;
+  const stopped = close();
+  socket.write(`${inFlight.body}GET /health/ready HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n`);
+  await closed;
+  await stopped;
+  const answers = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map(([, status]) => Number(status));
+  return { answers, last: received.slice(received.lastIndexOf("\r\n\r\n") + 4) };
+}
+
+describe("gateways that are stopping", () => {
+  let t: CoreUnderTest;
+
+  beforeAll(async () => {
+    t = await startCoreForTest();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("SOAP: answers not ready from the moment its stop begins, while the core is still ready", async () => {
+    const soap = await startSoapGateway({ port: 0, coreUrl: t.core.url, log: () => {} });
+    let stopped: Promise<void> | undefined;
+    const stop = () => (stopped ??= soap.close());
+    try {
+      const base = new URL(soap.url).origin;
+      expect(await statusOf(`${base}/health/ready`)).toBe(200);
+      const head = `POST ${new URL(soap.url).pathname} HTTP/1.1\r\nHost: gateway\r\nContent-Type: text/xml; charset=utf-8\r\n`;
+      // 100 Continue, the fault for the body that is no envelope, then the probe's answer.
+      expect(await readinessWhileStopping(base, { head, body: "not xml" }, stop)).toEqual({ answers: [100, 500, 503], last: "not ready\n" });
+      expect(await statusOf(`${t.core.url}/health/ready`)).toBe(200);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("REST: answers not ready from the moment its stop begins, while the core is still ready", async () => {
+    const rest = await startRestGateway({ port: 0, coreUrl: t.core.url, log: () => {} });
+    let stopped: Promise<void> | undefined;
+    const stop = () => (stopped ??= rest.close());
+    try {
+      expect(await statusOf(`${rest.url}/health/ready`)).toBe(200);
+      const head = `POST /admin/applications HTTP/1.1\r\nHost: gateway\r\nAuthorization: ${ADMIN_BASIC}\r\nContent-Type: application/json\r\n`;
+      // 100 Continue, the answer to the malformed JSON, then the probe's answer.
+      expect(await readinessWhileStopping(rest.url, { head, body: "{" }, stop)).toEqual({ answers: [100, 400, 503], last: "not ready\n" });
+      expect(await statusOf(`${t.core.url}/health/ready`)).toBe(200);
+    } finally {
+      await stop();
+    }
   });
 });
 

@@ -16,13 +16,16 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * `powerauth_rest_requests_total{route,status}` and `powerauth_rest_request_duration_seconds{route}`. The route
  * is the API's own template (`DELETE /admin/applications/{id}/roles/{roleName}`), or `other` for paths outside
  * the API (documentation, unknown paths), so callers cannot add label values. One registry per gateway, with
- * Node's process metrics. Ready while the core answers its gRPC health check SERVING.
+ * Node's process metrics. Ready while the core answers its gRPC health check SERVING and `stopping` is not
+ * aborted: a gateway that is stopping takes no new traffic, even though its connections may finish.
  */
-export function withObservability(core: CoreClient, route: Router, handler: Handler): Handler {
+export function withObservability(core: CoreClient, route: Router, handler: Handler, stopping: AbortSignal): Handler {
   const { registry, requests } = httpSurfaceMetrics("powerauth_rest", "route", "REST requests handled");
   const isReady = async () => {
+    if (stopping.aborted) return false;
     const answer = await core.health.check({ service: "" }, { signal: AbortSignal.timeout(DEFAULT_READY_TIMEOUT_MS) });
-    return answer.status === ServingStatus.SERVING;
+    // Asked again: a probe that shares a check begun before the stop must not answer ready after it.
+    return answer.status === ServingStatus.SERVING && !stopping.aborted;
   };
   const serveObservability = observabilityEndpoints({ registry, isReady, readyTimeoutMs: DEFAULT_READY_TIMEOUT_MS });
   return (req, res) => {

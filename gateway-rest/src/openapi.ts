@@ -344,7 +344,7 @@ const OBSERVABILITY: readonly ProbeSpec[] = [
     responses: {
       "200": { description: "The core answered SERVING.", mediaType: PLAIN_TEXT, body: { const: "ready\n" } },
       "503": {
-        description: "The core answered otherwise, could not be reached or did not answer within 1 s.",
+        description: "The core answered otherwise, could not be reached or did not answer within 1 s, or this gateway is stopping.",
         mediaType: PLAIN_TEXT,
         body: { const: "not ready\n" },
       },

@@ -54,7 +54,10 @@ export type RestGatewayOptions = {
 export type RestGateway = {
   /** Base URL the gateway listens on, e.g. http://127.0.0.1:8081. */
   url: string;
-  /** Stops accepting connections, lets requests in flight finish (up to a few seconds), drops the core session. */
+  /**
+   * Stops accepting connections, lets requests in flight finish (up to a few seconds), drops the core session.
+   * /health/ready answers 503 from the call on.
+   */
   close(): Promise<void>;
 };
 
@@ -84,9 +87,10 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   };
 
   const limits: ListenerLimits = { ...DEFAULT_LISTENER_LIMITS, ...options.limits };
+  const stopping = new AbortController();
   const server = createServer(
     http1ServerOptions(limits),
-    withObservability(ctx.core, ctx.route, (req, res) => serveRequest(ctx, req, res)),
+    withObservability(ctx.core, ctx.route, (req, res) => serveRequest(ctx, req, res), stopping.signal),
   );
   server.maxConnections = limits.maxConnections;
   server.on("clientError", answerClientError);
@@ -100,7 +104,14 @@ export async function startRestGateway(options: RestGatewayOptions): Promise<Res
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  return { url: `http://${urlHost}:${address.port}`, close: () => closeServer(server, ctx.core) };
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    close: () => {
+      // Not ready from here on, while the connections still open finish.
+      stopping.abort();
+      return closeServer(server, ctx.core);
+    },
+  };
 }
 
 /** Answers one request, whatever happens, and logs it. */

@@ -25,16 +25,19 @@ export interface SoapObservability {
  * One registry per gateway. `powerauth_soap_requests_total{operation,status}` and
  * `powerauth_soap_request_duration_seconds{operation}`, where operation is the dispatched SOAP operation
  * (`v3:GetActivationStatus`), a WSDL (`wsdl:serviceV3.wsdl`) or `-` before dispatch; plus Node's process
- * metrics. Ready while the core answers its gRPC health check SERVING (it does while its database answers).
+ * metrics. Ready while the core answers its gRPC health check SERVING (it does while its database answers) and
+ * `stopping` is not aborted: a gateway that is stopping takes no new traffic, even though its connections may finish.
  */
-export function soapObservability(core: CoreClient): SoapObservability {
+export function soapObservability(core: CoreClient, stopping: AbortSignal): SoapObservability {
   const { registry, requests } = httpSurfaceMetrics("powerauth_soap", "operation", "SOAP requests handled");
   const isReady = async () => {
+    if (stopping.aborted) return false;
     const answer = await core.call(Health.method.check, create(HealthCheckRequestSchema, { service: "" }), {
       headers: new Headers(),
       signal: AbortSignal.timeout(DEFAULT_READY_TIMEOUT_MS),
     });
-    return isMessage(answer, HealthCheckResponseSchema) && answer.status === ServingStatus.SERVING;
+    // Asked again: a probe that shares a check begun before the stop must not answer ready after it.
+    return isMessage(answer, HealthCheckResponseSchema) && answer.status === ServingStatus.SERVING && !stopping.aborted;
   };
   return {
     serve: observabilityEndpoints({ registry, isReady, readyTimeoutMs: DEFAULT_READY_TIMEOUT_MS }),

@@ -64,6 +64,7 @@ export interface SoapGatewayOptions {
 export interface SoapGateway {
   /** The SOAP endpoint, e.g. http://127.0.0.1:8080/powerauth-java-server/soap; WSDLs are at `${url}/serviceV3.wsdl`. */
   readonly url: string;
+  /** Stops accepting connections and lets those open finish (2 s at most); /health/ready answers 503 from the call on. */
   close(): Promise<void>;
 }
 
@@ -74,7 +75,8 @@ export async function startSoapGateway(options: SoapGatewayOptions): Promise<Soa
   const wsdls = new Map(services.map((s) => [`${SOAP_PATH}/${s.wsdlFile}`, readPackageFile(`wsdl/${s.wsdlFile}`)]));
   const core = createCoreClient({ coreUrl: options.coreUrl, timeoutMs: options.coreTimeoutMs });
   const writeLog = options.log ?? ((line: RequestLogLine) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  const observability = soapObservability(core);
+  const stopping = new AbortController();
+  const observability = soapObservability(core, stopping.signal);
   // Every request ends in exactly one log line, so that is where it is counted.
   const log = (line: RequestLogLine) => {
     observability.countRequest(line);
@@ -116,6 +118,8 @@ export async function startSoapGateway(options: SoapGatewayOptions): Promise<Soa
   return {
     url: `http://${hostPort}${SOAP_PATH}`,
     close: async () => {
+      // Not ready from here on, while the connections still open finish.
+      stopping.abort();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
