@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   };
   try {
     log(`bench:scale on ${redact(serverUrl)}: ${activationCount.toLocaleString("en")} seeded activations, ${rounds} rounds of ${roundMs} ms, concurrency ${concurrency}`);
+    // Without autovacuum neither database loses a dead row during the run, whatever the tables' own settings.
+    log(`autovacuum on the server: ${await withAdminClient(emptyDatabase.url, async (client) => (await client.query<{ autovacuum: string }>("show autovacuum")).rows[0].autovacuum)}`);
     const empty = await prepareSide("empty", emptyDatabase.url, await start(emptyDatabase.url));
     const seeded = await prepareSide("seeded", seededDatabase.url, await start(seededDatabase.url));
     const seedStarted = performance.now();
