@@ -23,7 +23,8 @@
  *
  * Environment: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres:postgres@127.0.0.1:5432/postgres),
  * BENCH_SCALE_ACTIVATIONS, BENCH_DURATION_MS (default 2500 per round), BENCH_ROUNDS (default 6 per side), BENCH_CONCURRENCY,
- * BENCH_SETTLE_MS (default 60000: unrecorded VerifySignature load on both sides after seeding, before the first round).
+ * BENCH_SETTLE_MS (default 60000: unrecorded VerifySignature load on both sides after seeding, before the first round),
+ * BENCH_SCALE_OWN_SERVER=true (a PostgreSQL server of the bench's own with default settings, autovacuum on).
  * Seeding 1,000,000 activations takes a few minutes and about 5 GB of disk; the databases are dropped at the end.
  */
 import { randomUUID } from "node:crypto";
@@ -43,12 +44,18 @@ import { log, redact, runBench } from "./bench-output.ts";
 import type { RunningProcess } from "../../scripts/processes.ts";
 import { basicAuth } from "../support/core-in-process.ts";
 import { withAdminClient } from "../support/database.ts";
+import { startPostgresInstance } from "../support/postgres-instance.ts";
 import { activateDevice, createTestApplication, verifySignatureRequest } from "../support/powerauth-flows.ts";
 import type { TestApplication, V3Client } from "../support/powerauth-flows.ts";
 import type { SimulatedDevice } from "../simulator/index.ts";
 
-const serverUrl =
+const sharedServerUrl =
   process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres:postgres@127.0.0.1:5432/postgres";
+/**
+ * BENCH_SCALE_OWN_SERVER=true: a PostgreSQL server of the bench's own (Debian's binaries, default settings, so
+ * autovacuum runs as in production) instead of the shared one, which may be tuned for tests (CI turns autovacuum off).
+ */
+const ownServer = process.env.BENCH_SCALE_OWN_SERVER === "true";
 const activationCount = Number(process.env.BENCH_SCALE_ACTIVATIONS ?? 1_000_000);
 const roundMs = Number(process.env.BENCH_DURATION_MS ?? 2_500);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -87,6 +94,15 @@ interface Row {
 }
 
 async function main(): Promise<void> {
+  const instance = ownServer ? await startPostgresInstance(["max_connections=200"]) : undefined;
+  try {
+    await measureOn(instance?.url ?? sharedServerUrl);
+  } finally {
+    await instance?.destroy();
+  }
+}
+
+async function measureOn(serverUrl: string): Promise<void> {
   process.env.TEST_DATABASE_URL = serverUrl;
   const { createScratchDatabase } = await import("../support/database.ts");
   const emptyDatabase = await createScratchDatabase();

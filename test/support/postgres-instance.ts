@@ -24,7 +24,8 @@ export interface PostgresInstance {
   destroy(): Promise<void>;
 }
 
-export async function startPostgresInstance(): Promise<PostgresInstance> {
+/** `settings`: extra server settings (`name=value`, passed as `-c`), e.g. for a benchmark's own server. */
+export async function startPostgresInstance(settings: readonly string[] = []): Promise<PostgresInstance> {
   const directory = mkdtempSync(join(tmpdir(), "pa-pg-"));
   const asRoot = userInfo().uid === 0;
   if (asRoot) {
@@ -35,7 +36,7 @@ export async function startPostgresInstance(): Promise<PostgresInstance> {
   const pg = (tool: string, args: string[]) => (asRoot ? run("runuser", ["-u", "postgres", "--", join(BIN, tool), ...args]) : run(join(BIN, tool), args));
   const data = join(directory, "data");
   const port = await freePort();
-  const options = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c max_connections=60`;
+  const options = [`-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c max_connections=60`, ...settings.map((setting) => `-c ${setting}`)].join(" ");
   await pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
   await pg("pg_ctl", ["-D", data, "-l", join(directory, "log"), "-o", options, "-w", "start"]);
   return {
